@@ -1,0 +1,258 @@
+"""The rule format: pydantic models for one rule file, the legal-norms table and features.
+
+A rule is data. Its ``match`` is a small pattern tree per language::
+
+    match:
+      de: {all: [{terms: [Datensicherung*, Backup*]}, {regex: 'obliegt|verpflichtet'}]}
+      en: {near: {items: [{terms: [backup*]}, {terms: [responsible, your duty]}], within: 8}}
+
+Nodes: ``regex`` (a `regex`-module pattern, case-insensitive), ``terms`` (literal words or
+phrases; ``*`` at either end lets the word continue, so ``Datensicherung*`` also matches
+"Datensicherungen"; a space matches any white space, a hyphen an optional hyphen or space),
+``any``, ``all``, ``not``, ``near`` (items within N words). ``unless`` holds exceptions that
+suppress a hit when they match in the same sentence (or the whole clause, with
+``unless_scope: clause``).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from tosaudit.models import (
+    Category,
+    ClaudetteCat,
+    Confidence,
+    FeatureScalar,
+    Lang,
+    LocalText,
+    Severity,
+    Strict,
+)
+
+RULE_ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+
+class Near(Strict):
+    items: list[Node] = Field(min_length=2)
+    #: the largest number of words allowed between two neighbouring items
+    within: int = Field(default=10, ge=0, le=200)
+    #: require the items in the order given
+    ordered: bool = False
+
+
+class Node(BaseModel):
+    """One node of a pattern tree. Exactly one key is set."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    regex: str | None = None
+    terms: list[str] | None = Field(default=None, min_length=1)
+    any: list[Node] | None = Field(default=None, min_length=1)
+    all: list[Node] | None = Field(default=None, min_length=1)
+    not_: Node | None = Field(default=None, alias="not")
+    near: Near | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        # a bare string is a regex, a bare list an `any`
+        if isinstance(data, str):
+            return {"regex": data}
+        if isinstance(data, list):
+            return {"any": data}
+        return data
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Node:
+        keys = [k for k in ("regex", "terms", "any", "all", "not_", "near") if getattr(self, k) is not None]
+        if len(keys) != 1:
+            shown = [k.rstrip("_") for k in keys] or ["nothing"]
+            raise ValueError(
+                "a pattern node needs exactly one of regex, terms, any, all, not, near; got " + ", ".join(shown)
+            )
+        return self
+
+    @property
+    def kind(self) -> str:
+        for k in ("regex", "terms", "any", "all", "not_", "near"):
+            if getattr(self, k) is not None:
+                return k.rstrip("_")
+        raise AssertionError  # pragma: no cover
+
+
+Near.model_rebuild()
+
+
+class Capture(Strict):
+    """Refers to a value captured by a named group ``(?P<name>...)`` of the clause pattern."""
+
+    capture: str
+
+
+class FeatureCond(Strict):
+    """A test on one feature of the product profile, or a combination of tests.
+
+    Three-valued: a feature the profile does not state is *unknown*, and a test on it is
+    unknown rather than false. Comparisons read "feature <op> value", e.g.
+    ``{feature: sla.uptime_pct, greater_than: {capture: pct}}`` holds when the plan promises
+    more than the clause grants.
+    """
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    any: list[FeatureCond] | None = None
+    all: list[FeatureCond] | None = None
+    feature: str | None = None
+    equals: FeatureScalar | None = None
+    not_equals: FeatureScalar | None = None
+    in_: list[FeatureScalar] | None = Field(default=None, alias="in")
+    greater_than: float | Capture | None = None
+    less_than: float | Capture | None = None
+    at_least: float | Capture | None = None
+    at_most: float | Capture | None = None
+
+    @model_validator(mode="after")
+    def _shape(self) -> FeatureCond:
+        combos = [k for k in ("any", "all") if getattr(self, k) is not None]
+        ops = [
+            k
+            for k in ("equals", "not_equals", "in_", "greater_than", "less_than", "at_least", "at_most")
+            if getattr(self, k) is not None
+        ]
+        if combos:
+            if len(combos) > 1 or self.feature is not None or ops:
+                raise ValueError("a condition is either any/all of conditions, or one feature test")
+        else:
+            if self.feature is None or len(ops) != 1:
+                raise ValueError(
+                    "a feature test needs `feature` and exactly one of equals, not_equals, in, "
+                    "greater_than, less_than, at_least, at_most"
+                )
+        return self
+
+    def features(self) -> list[str]:
+        if self.feature is not None:
+            return [self.feature]
+        out: list[str] = []
+        for c in (self.any or []) + (self.all or []):
+            out.extend(c.features())
+        return out
+
+    def captures(self) -> list[str]:
+        out: list[str] = []
+        for k in ("greater_than", "less_than", "at_least", "at_most"):
+            v = getattr(self, k)
+            if isinstance(v, Capture):
+                out.append(v.capture)
+        for c in (self.any or []) + (self.all or []):
+            out.extend(c.captures())
+        return out
+
+
+FeatureCond.model_rebuild()
+
+
+class Contradicts(Strict):
+    """Turns a clause finding into a contradiction when the plan's features say so."""
+
+    when: FeatureCond
+    severity: Severity = "high"
+    message: LocalText
+    ask: LocalText | None = None
+
+
+class Example(Strict):
+    text: str = Field(min_length=1)
+    #: a part of the text the hit must cover (checks that the right words fire)
+    span: str | None = None
+    #: a profile for contradiction examples ({feature key: value})
+    profile: dict[str, FeatureScalar] | None = None
+    #: with a profile: whether the example must come out as a contradiction
+    contradiction: bool | None = None
+    note: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_str(cls, data: Any) -> Any:
+        return {"text": data} if isinstance(data, str) else data
+
+
+class LangExamples(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    fail: list[Example] = Field(default_factory=list)  # must fire
+    pass_: list[Example] = Field(default_factory=list, alias="pass")  # must not fire
+    todo_fail: list[Example] = Field(default_factory=list)  # known misses (strict xfail)
+    todo_pass: list[Example] = Field(default_factory=list)  # known false alarms (strict xfail)
+
+
+class Rule(Strict):
+    id: str = Field(pattern=RULE_ID)
+    aliases: list[str] = Field(default_factory=list)
+    title: LocalText
+    category: Category
+    claudette: list[ClaudetteCat] = Field(default_factory=list)
+    severity: Severity
+    confidence: Confidence
+    languages: list[Lang] | None = None
+    scope: Literal["sentence", "clause", "document"] = "sentence"
+    match: dict[Lang, Node]
+    unless: dict[Lang, list[Node]] = Field(default_factory=dict)
+    unless_scope: Literal["sentence", "clause"] | None = None
+    legal_basis: list[str] = Field(default_factory=list)
+    decisions: list[str] = Field(default_factory=list)
+    #: ToS;DR case ids this rule corresponds to (informative)
+    tosdr: list[int] = Field(default_factory=list)
+    #: sectors the rule is written for ("hosting", "telecom", "cloud", ...); empty = all
+    applies_to: list[str] = Field(default_factory=list)
+    contradicts: Contradicts | None = None
+    message: LocalText
+    why: LocalText
+    ask: LocalText
+    examples: dict[Lang, LangExamples]
+    #: set by the loader: the file the rule came from
+    path: str | None = Field(default=None, exclude=True)
+
+    @model_validator(mode="after")
+    def _languages(self) -> Rule:
+        keys = sorted(self.match)
+        if not keys:
+            raise ValueError("match needs a pattern for at least one language (de, en)")
+        if self.languages is not None and sorted(self.languages) != keys:
+            raise ValueError(f"languages {sorted(self.languages)} differ from the languages of match {keys}")
+        self.languages = keys  # type: ignore[assignment]
+        for lang in self.unless:
+            if lang not in self.match:
+                raise ValueError(f"unless has language {lang!r} that match does not have")
+        return self
+
+    @property
+    def langs(self) -> list[str]:
+        return list(self.languages or sorted(self.match))
+
+
+class Norm(Strict):
+    id: str
+    citation: str
+    summary: LocalText
+    url: str | None = None
+
+
+class Decision(Strict):
+    id: str
+    court: str
+    date: str
+    file_number: str
+    summary: LocalText
+    url: str | None = None
+
+    @property
+    def citation(self) -> str:
+        return f"{self.court}, {self.date}, {self.file_number}"
+
+
+class LegalTable(Strict):
+    norms: list[Norm]
+    decisions: list[Decision] = Field(default_factory=list)

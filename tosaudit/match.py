@@ -1,0 +1,452 @@
+"""Evaluate rules' pattern trees over a document.
+
+How it runs (and why it is fast): every distinct leaf pattern (``regex`` or ``terms``) of the
+selected rules is compiled once and searched once over the whole normalised text. The hits
+are then assigned to units (sentences, clauses or the whole document) by offset, and a rule's
+tree is evaluated only on the units where at least one of its positive leaves hit. A leaf that
+exceeds its time budget (the ``regex`` module's ``timeout``) is stopped; the rules using it are
+named in the problems instead of hanging the audit.
+"""
+
+from __future__ import annotations
+
+import bisect
+import time
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Sequence
+
+import regex
+
+from tosaudit.catalogue.schema import Node, Rule
+from tosaudit.models import Problem
+
+FLAGS = regex.IGNORECASE | regex.UNICODE | regex.VERSION0
+#: time budget for one leaf pattern over one text (seconds)
+DEFAULT_TIMEOUT = 2.0
+
+_WORD = regex.compile(r"\w+")
+
+
+# ---------------------------------------------------------------------------- compiling
+
+
+def term_to_regex(term: str) -> str:
+    """A literal word or phrase as a pattern: case-insensitive, whole words, flexible spacing.
+
+    ``*`` at the start or end lets the word continue (German compounds: ``*sicherung``,
+    ``Datensicherung*``); a space matches any run of white space; a hyphen matches a hyphen,
+    a space or nothing (``E-Mail`` = ``EMail`` = ``E Mail``); an apostrophe matches either
+    apostrophe or none (``don't`` also matches LexGLUE's ``do n't``).
+    """
+    t = term.strip()
+    if not t:
+        raise ValueError("empty term")
+    left_open = t.startswith("*")
+    right_open = t.endswith("*")
+    core = t.strip("*")
+    if not core:
+        raise ValueError(f"term {term!r} has no letters")
+    out: list[str] = []
+    for ch in core:
+        if ch.isspace():
+            if not out or out[-1] != r"\s+":
+                out.append(r"\s+")
+        elif ch in "-‐‑–":
+            out.append(r"[-\s]?")
+        elif ch in "'’":
+            out.append(r"\s?['’]?")
+        else:
+            out.append(regex.escape(ch))
+    body = "".join(out)
+    left = r"\w*" if left_open else r"(?<!\w)"
+    right = r"\w*" if right_open else r"(?!\w)"
+    return left + body + right
+
+
+def terms_to_regex(terms: Sequence[str]) -> str:
+    # longest first so that alternation prefers the longest phrase
+    parts = sorted({term_to_regex(t) for t in terms}, key=len, reverse=True)
+    return "(?:" + "|".join(parts) + ")"
+
+
+@dataclass
+class Leaf:
+    id: int
+    pattern: str
+    compiled: Any
+    rule_ids: set[str] = field(default_factory=set)
+
+
+@dataclass
+class CNode:
+    """A compiled node: ``kind`` in leaf/any/all/not/near."""
+
+    kind: str
+    path: str
+    leaf: Leaf | None = None
+    children: list[CNode] = field(default_factory=list)
+    within: int = 0
+    ordered: bool = False
+
+
+class PatternError(ValueError):
+    pass
+
+
+class LeafPool:
+    """Compiles each distinct pattern once (shared across rules)."""
+
+    def __init__(self) -> None:
+        self.by_pattern: dict[str, Leaf] = {}
+
+    def get(self, pattern: str, rule_id: str) -> Leaf:
+        leaf = self.by_pattern.get(pattern)
+        if leaf is None:
+            try:
+                compiled = regex.compile(pattern, FLAGS)
+            except regex.error as exc:
+                raise PatternError(f"pattern does not compile: {exc}") from exc
+            leaf = Leaf(id=len(self.by_pattern), pattern=pattern, compiled=compiled)
+            self.by_pattern[pattern] = leaf
+        leaf.rule_ids.add(rule_id)
+        return leaf
+
+
+def compile_node(node: Node, pool: LeafPool, rule_id: str, path: str) -> CNode:
+    kind = node.kind
+    if kind == "regex":
+        return CNode("leaf", path + ".regex", leaf=pool.get(node.regex, rule_id))  # type: ignore[arg-type]
+    if kind == "terms":
+        try:
+            pat = terms_to_regex(node.terms)  # type: ignore[arg-type]
+        except ValueError as exc:
+            raise PatternError(str(exc)) from exc
+        return CNode("leaf", path + ".terms", leaf=pool.get(pat, rule_id))
+    if kind in ("any", "all"):
+        kids = getattr(node, kind)
+        return CNode(kind, path + "." + kind, children=[
+            compile_node(k, pool, rule_id, f"{path}.{kind}[{i}]") for i, k in enumerate(kids)
+        ])
+    if kind == "not":
+        return CNode("not", path + ".not", children=[compile_node(node.not_, pool, rule_id, path + ".not")])  # type: ignore[arg-type]
+    if kind == "near":
+        near = node.near
+        assert near is not None
+        return CNode(
+            "near",
+            path + ".near",
+            children=[compile_node(k, pool, rule_id, f"{path}.near[{i}]") for i, k in enumerate(near.items)],
+            within=near.within,
+            ordered=near.ordered,
+        )
+    raise AssertionError(kind)  # pragma: no cover
+
+
+def positive_leaves(node: CNode, negated: bool = False) -> list[Leaf]:
+    """Leaves whose hit can make the node true (not under a ``not``)."""
+    if node.kind == "leaf":
+        return [] if negated else [node.leaf]  # type: ignore[list-item]
+    if node.kind == "not":
+        return positive_leaves(node.children[0], not negated)
+    out: list[Leaf] = []
+    for c in node.children:
+        out.extend(positive_leaves(c, negated))
+    return out
+
+
+def all_leaves(node: CNode) -> list[Leaf]:
+    if node.kind == "leaf":
+        return [node.leaf]  # type: ignore[list-item]
+    out: list[Leaf] = []
+    for c in node.children:
+        out.extend(all_leaves(c))
+    return out
+
+
+@dataclass
+class CompiledRule:
+    rule: Rule
+    lang: str
+    tree: CNode
+    unless: list[CNode]
+    trigger: list[Leaf]  # positive leaves: a unit without any of their hits cannot match
+
+    @property
+    def leaves(self) -> list[Leaf]:
+        out = all_leaves(self.tree)
+        for u in self.unless:
+            out.extend(all_leaves(u))
+        return out
+
+
+def compile_rules(rules: Iterable[Rule], lang: str, pool: LeafPool | None = None) -> tuple[list[CompiledRule], LeafPool]:
+    pool = pool or LeafPool()
+    out = []
+    for r in rules:
+        tree_src = r.match.get(lang)  # type: ignore[call-overload]
+        if tree_src is None:
+            continue
+        tree = compile_node(tree_src, pool, r.id, "match." + lang)
+        unless = [
+            compile_node(u, pool, r.id, f"unless.{lang}[{i}]") for i, u in enumerate(r.unless.get(lang, []))  # type: ignore[call-overload]
+        ]
+        trig = positive_leaves(tree)
+        if not trig:
+            raise PatternError(f"rule {r.id}: the {lang} pattern can only match through `not`; give it a positive part")
+        out.append(CompiledRule(r, lang, tree, unless, trig))
+    return out, pool
+
+
+# ---------------------------------------------------------------------------- running
+
+
+@dataclass(frozen=True)
+class LeafHit:
+    start: int
+    end: int
+    groups: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass
+class SpanHit:
+    start: int
+    end: int
+    path: str
+    groups: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass
+class RuleHit:
+    rule: Rule
+    lang: str
+    unit_start: int
+    unit_end: int
+    spans: list[SpanHit]
+
+    def captures(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for s in self.spans:
+            for k, v in s.groups:
+                out.setdefault(k, v)
+        return out
+
+
+class Units:
+    """Sorted, non-overlapping character ranges (sentences, clauses or the whole text)."""
+
+    def __init__(self, ranges: Sequence[tuple[int, int]]):
+        self.ranges = list(ranges)
+        self.starts = [r[0] for r in self.ranges]
+
+    def index_of(self, start: int, end: int) -> int | None:
+        i = bisect.bisect_right(self.starts, start) - 1
+        if i < 0:
+            return None
+        s, e = self.ranges[i]
+        return i if start >= s and end <= e else None
+
+    def __len__(self) -> int:
+        return len(self.ranges)
+
+
+def run_leaves(text: str, leaves: Iterable[Leaf], timeout: float = DEFAULT_TIMEOUT) -> tuple[dict[int, list[LeafHit]], dict[int, str]]:
+    """Search each leaf once over ``text``. Returns hits by leaf id and timed-out leaves."""
+    hits: dict[int, list[LeafHit]] = {}
+    failed: dict[int, str] = {}
+    for leaf in leaves:
+        if leaf.id in hits or leaf.id in failed:
+            continue
+        found: list[LeafHit] = []
+        t0 = time.perf_counter()
+        try:
+            for m in leaf.compiled.finditer(text, timeout=timeout):
+                gd = m.groupdict()
+                groups = tuple((k, v) for k, v in gd.items() if v is not None) if gd else ()
+                found.append(LeafHit(m.start(), m.end(), groups))
+                if time.perf_counter() - t0 > timeout:
+                    raise TimeoutError("regex timed out")
+        except TimeoutError:
+            failed[leaf.id] = f"pattern stopped after {timeout:g} s (it backtracks too much): {leaf.pattern[:80]}"
+            continue
+        hits[leaf.id] = found
+    return hits, failed
+
+
+class Matcher:
+    """Runs compiled rules of one language over a text split into units."""
+
+    def __init__(self, rules: Sequence[Rule], lang: str, timeout: float = DEFAULT_TIMEOUT):
+        self.lang = lang
+        self.timeout = timeout
+        self.compiled, self.pool = compile_rules(rules, lang)
+
+    def run(
+        self,
+        text: str,
+        sentences: Sequence[tuple[int, int]],
+        clauses: Sequence[tuple[int, int]],
+    ) -> tuple[list[RuleHit], list[Problem]]:
+        leaves = list(self.pool.by_pattern.values())
+        hits, failed = run_leaves(text, leaves, self.timeout)
+        problems: list[Problem] = []
+        for lid, msg in failed.items():
+            leaf = leaves[lid]
+            for rid in sorted(leaf.rule_ids):
+                problems.append(Problem(kind="rule-timeout", rule_id=rid, severity="error",
+                                        message=f"rule {rid} was skipped: {msg}"))
+        dead_rules = {rid for lid in failed for rid in leaves[lid].rule_ids}
+
+        unit_sets = {
+            "sentence": Units(sentences),
+            "clause": Units(clauses),
+            "document": Units([(0, len(text))]),
+        }
+        # leaf hits per scope: scope -> leaf id -> unit index -> hits
+        cache: dict[str, dict[int, dict[int, list[LeafHit]]]] = {k: {} for k in unit_sets}
+
+        def by_unit(scope: str, leaf: Leaf) -> dict[int, list[LeafHit]]:
+            m = cache[scope].get(leaf.id)
+            if m is None:
+                m = {}
+                units = unit_sets[scope]
+                for h in hits.get(leaf.id, ()):
+                    i = units.index_of(h.start, h.end)
+                    if i is not None:
+                        m.setdefault(i, []).append(h)
+                cache[scope][leaf.id] = m
+            return m
+
+        out: list[RuleHit] = []
+        for cr in self.compiled:
+            if cr.rule.id in dead_rules:
+                continue
+            scope = cr.rule.scope
+            units = unit_sets[scope]
+            cand: set[int] = set()
+            for leaf in cr.trigger:
+                cand.update(by_unit(scope, leaf).keys())
+            uscope = cr.rule.unless_scope or ("clause" if scope == "clause" else scope)
+            for ui in sorted(cand):
+                us, ue = units.ranges[ui]
+                spans = self._eval(cr.tree, scope, ui, text, by_unit)
+                if spans is None:
+                    continue
+                if cr.unless and self._excepted(cr, uscope, us, ue, text, unit_sets, by_unit):
+                    continue
+                out.append(RuleHit(cr.rule, self.lang, us, ue, sorted(spans, key=lambda s: s.start)))
+        return out, problems
+
+    def _excepted(self, cr, uscope, us, ue, text, unit_sets, by_unit) -> bool:
+        units = unit_sets[uscope]
+        # the unless-unit that contains this match unit (a sentence lies inside one clause)
+        i = bisect.bisect_right(units.starts, us) - 1
+        if i < 0:
+            return False
+        s, e = units.ranges[i]
+        if not (s <= us and ue <= e):
+            return False
+        return any(self._eval(u, uscope, i, text, by_unit) is not None for u in cr.unless)
+
+    def _eval(self, node: CNode, scope: str, ui: int, text: str, by_unit) -> list[SpanHit] | None:
+        k = node.kind
+        if k == "leaf":
+            hs = by_unit(scope, node.leaf).get(ui)
+            if not hs:
+                return None
+            return [SpanHit(h.start, h.end, node.path, h.groups) for h in hs]
+        if k == "all":
+            acc: list[SpanHit] = []
+            for c in node.children:
+                r = self._eval(c, scope, ui, text, by_unit)
+                if r is None:
+                    return None
+                acc.extend(r)
+            return acc
+        if k == "any":
+            acc = []
+            ok = False
+            for c in node.children:
+                r = self._eval(c, scope, ui, text, by_unit)
+                if r is not None:
+                    ok = True
+                    acc.extend(r)
+            return acc if ok else None
+        if k == "not":
+            return [] if self._eval(node.children[0], scope, ui, text, by_unit) is None else None
+        if k == "near":
+            lists = []
+            for c in node.children:
+                r = self._eval(c, scope, ui, text, by_unit)
+                if not r:  # a `not` inside near has no position; treat empty as no match
+                    return None
+                lists.append(r)
+            return _near(lists, node.within, node.ordered, text)
+        raise AssertionError(k)  # pragma: no cover
+
+
+def _words_between(text: str, a: SpanHit, b: SpanHit) -> int:
+    """Number of words strictly between two spans (0 if they touch or overlap)."""
+    if a.end <= b.start:
+        lo, hi = a.end, b.start
+    elif b.end <= a.start:
+        lo, hi = b.end, a.start
+    else:
+        return 0
+    if hi - lo > 4000:
+        return 10**6
+    return len(_WORD.findall(text, lo, hi))
+
+
+def _near(lists: list[list[SpanHit]], within: int, ordered: bool, text: str) -> list[SpanHit] | None:
+    """Find one hit per item so that each neighbouring pair is at most ``within`` words apart."""
+    # Greedy chain from every start hit of the first item; small lists in practice.
+    for first in lists[0]:
+        chain = [first]
+        ok = True
+        for nxt in lists[1:]:
+            prev = chain[-1]
+            best = None
+            best_d = None
+            for h in nxt:
+                if ordered and h.start < prev.end:
+                    continue
+                d = _words_between(text, prev, h)
+                if d <= within and (best_d is None or d < best_d):
+                    best, best_d = h, d
+            if best is None:
+                ok = False
+                break
+            chain.append(best)
+        if ok:
+            return chain
+    return None
+
+
+def parse_number(s: str) -> float | None:
+    """Numbers as people write them: "99,9", "99.9", "1.000", "drei", "twelve", "24"."""
+    t = s.strip().lower().replace("\u00a0", " ")
+    if t in NUMBER_WORDS:
+        return float(NUMBER_WORDS[t])
+    t = t.replace(" ", "")
+    m = regex.fullmatch(r"(\d{1,3}(?:\.\d{3})+)(?:,(\d+))?", t)  # German thousands: 1.000,5
+    if m:
+        return float(m.group(1).replace(".", "") + ("." + m.group(2) if m.group(2) else ""))
+    m = regex.fullmatch(r"(\d{1,3}(?:,\d{3})+)(?:\.(\d+))?", t)  # English thousands: 1,000.5
+    if m and len(m.group(1).split(",")[-1]) == 3 and "." in t:
+        return float(m.group(1).replace(",", "") + "." + m.group(2))
+    t = t.replace(",", ".")
+    try:
+        return float(t)
+    except ValueError:
+        return None
+
+
+NUMBER_WORDS = {
+    "ein": 1, "eine": 1, "einen": 1, "einem": 1, "einer": 1, "eins": 1, "zwei": 2, "drei": 3, "vier": 4,
+    "fünf": 5, "sechs": 6, "sieben": 7, "acht": 8, "neun": 9, "zehn": 10, "elf": 11, "zwölf": 12,
+    "vierzehn": 14, "achtzehn": 18, "zwanzig": 20, "dreißig": 30, "sechzig": 60, "neunzig": 90,
+    "vierundzwanzig": 24, "sechsunddreißig": 36, "achtundvierzig": 48,
+    "one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14, "eighteen": 18,
+    "twenty": 20, "thirty": 30, "sixty": 60, "ninety": 90, "twenty-four": 24, "thirty-six": 36,
+}
