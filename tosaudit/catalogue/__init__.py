@@ -60,6 +60,8 @@ class Catalogue:
     root: Path
     version: str
     by_id: dict[str, Rule] = field(default_factory=dict)
+    #: compiled matchers by (rule ids, language, timeout); reused across audits
+    matchers: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.by_id = {}

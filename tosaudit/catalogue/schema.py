@@ -161,6 +161,9 @@ class Contradicts(Strict):
     severity: Severity = "high"
     message: LocalText
     ask: LocalText | None = None
+    #: report the clause only when it is a contradiction (or undecided for lack of a feature);
+    #: when the features rule it out, the clause is fine on its own and nothing is reported
+    only_if_contradiction: bool = False
 
 
 class Example(Strict):

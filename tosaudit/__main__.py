@@ -1,0 +1,5 @@
+import sys
+
+from tosaudit.cli import main
+
+sys.exit(main())

@@ -1,0 +1,106 @@
+"""Rules that lint the rules: what pydantic cannot see on its own.
+
+Each problem names the file and the key, e.g.
+``rules/data/backup-duty.yaml: legal_basis[1]: unknown norm id 'BGB-307-9'``.
+"""
+
+from __future__ import annotations
+
+import regex
+
+from tosaudit.catalogue import Catalogue
+from tosaudit.catalogue.schema import Node, Rule
+from tosaudit.match import PatternError, compile_rules
+
+MIN_EXAMPLES = 2
+BUILTIN_PLACEHOLDERS = {"clause", "page"}
+_PLACEHOLDER = regex.compile(r"\{([A-Za-z_][A-Za-z0-9_.]*)\}")
+
+
+def _regexes(node: Node) -> list[str]:
+    if node.regex is not None:
+        return [node.regex]
+    kids: list[Node] = []
+    if node.any:
+        kids = node.any
+    elif node.all:
+        kids = node.all
+    elif node.not_ is not None:
+        kids = [node.not_]
+    elif node.near is not None:
+        kids = node.near.items
+    out: list[str] = []
+    for k in kids:
+        out.extend(_regexes(k))
+    return out
+
+
+def group_names(rule: Rule, lang: str) -> set[str]:
+    names: set[str] = set()
+    for pat in _regexes(rule.match[lang]):  # type: ignore[index]
+        try:
+            names.update(regex.compile(pat).groupindex)
+        except regex.error:
+            pass
+    return names
+
+
+def lint_rule(rule: Rule, cat: Catalogue) -> list[str]:
+    where = rule.path or rule.id
+    out: list[str] = []
+    for i, nid in enumerate(rule.legal_basis):
+        if nid not in cat.norms:
+            out.append(f"{where}: legal_basis[{i}]: unknown norm id {nid!r} (see rules/legal.yaml)")
+    for i, did in enumerate(rule.decisions):
+        if did not in cat.decisions:
+            out.append(f"{where}: decisions[{i}]: unknown decision id {did!r} (see rules/legal.yaml)")
+    if not rule.legal_basis:
+        out.append(f"{where}: legal_basis: a rule needs at least one legal basis")
+    for lang in rule.langs:
+        try:
+            compile_rules([rule], lang)
+        except PatternError as exc:
+            out.append(f"{where}: match.{lang}: {exc}")
+    all_groups: set[str] = set()
+    for lang in rule.langs:
+        all_groups |= group_names(rule, lang)
+    if rule.contradicts is not None:
+        for k in rule.contradicts.when.features():
+            if k not in cat.features:
+                out.append(f"{where}: contradicts.when: unknown feature key {k!r} (see rules/features.yaml)")
+        for cap in rule.contradicts.when.captures():
+            for lang in rule.langs:
+                if cap not in group_names(rule, lang):
+                    out.append(f"{where}: contradicts.when: capture {cap!r} is not a named group "
+                               f"(?P<{cap}>...) in match.{lang}")
+    allowed = BUILTIN_PLACEHOLDERS | all_groups | set(cat.features)
+    texts = {"message": rule.message, "why": rule.why, "ask": rule.ask}
+    if rule.contradicts is not None:
+        texts["contradicts.message"] = rule.contradicts.message
+        if rule.contradicts.ask is not None:
+            texts["contradicts.ask"] = rule.contradicts.ask
+    for key, lt in texts.items():
+        for lang in ("de", "en"):
+            for name in _PLACEHOLDER.findall(lt.get(lang)):
+                if name not in allowed:
+                    out.append(f"{where}: {key}.{lang}: unknown placeholder {{{name}}}")
+    for lang in rule.langs:
+        ex = rule.examples.get(lang)  # type: ignore[call-overload]
+        if ex is None:
+            out.append(f"{where}: examples.{lang}: missing (a rule needs passing and failing examples per language)")
+            continue
+        if len(ex.fail) < MIN_EXAMPLES:
+            out.append(f"{where}: examples.{lang}.fail: needs at least {MIN_EXAMPLES} examples that must fire")
+        if len(ex.pass_) < MIN_EXAMPLES:
+            out.append(f"{where}: examples.{lang}.pass: needs at least {MIN_EXAMPLES} examples that must not fire")
+    for lang in rule.examples:
+        if lang not in rule.match:
+            out.append(f"{where}: examples.{lang}: examples for a language the rule has no pattern for")
+    return out
+
+
+def lint(cat: Catalogue) -> list[str]:
+    out: list[str] = []
+    for r in cat.rules:
+        out.extend(lint_rule(r, cat))
+    return out
