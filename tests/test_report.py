@@ -1,0 +1,525 @@
+"""Report renderers: JSON (+ schema), Markdown, terminal text, HTML, provider questions.
+
+Reports are built by hand so these tests depend only on tosaudit.models and
+tosaudit.report.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tosaudit.models import (
+    CatalogueInfo,
+    ClauseRef,
+    FeatureEvidence,
+    Finding,
+    LegalRef,
+    Problem,
+    Profile,
+    Report,
+    SourceInfo,
+    Span,
+)
+from tosaudit.report import FormatError, json_schema, questions, questions_text, render
+from tosaudit.report import common, i18n
+from tosaudit.report.jsonout import schema_text
+from tosaudit.report.markdown import esc
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMA_FILE = ROOT / "docs" / "report.schema.json"
+
+XSS = "<script>alert(1)</script>"
+Q_BACKUP = f"The Provider makes no backups. The Customer is solely responsible for backups {XSS}."
+Q_UPTIME = "… we aim for 99 % [availability](http://evil.example) *on* average | `code` _x_ …"
+
+
+def _contradiction(lang: str = "en") -> Finding:
+    start = 1000
+    i = Q_BACKUP.index("no backups")
+    return Finding(
+        rule_id="data.no-backup",
+        title="Keine Datensicherung durch den Anbieter" if lang == "de" else "No backups by the provider",
+        category="data",
+        claudette=["LTD"],
+        kind="contradiction",
+        severity="high",
+        confidence="high",
+        message="The clause excludes backups although your plan advertises daily backups.",
+        why="If data is lost, you cannot demand a restore.",
+        ask="Do you back up my data daily, as advertised on your product page?",
+        legal_basis=[
+            LegalRef(
+                id="bgb-307",
+                citation="§ 307 Abs. 2 Nr. 2 BGB",
+                url="https://www.gesetze-im-internet.de/bgb/__307.html",
+                summary="essential duties must not be hollowed out",
+            )
+        ],
+        decisions=[LegalRef(id="evil", citation="BGH (evil link)", url="javascript:alert(1)")],
+        clause=ClauseRef(
+            index=12, number="10.4", ref="10.4", heading="10 Datensicherung", page=3,
+            start=start, end=start + len(Q_BACKUP),
+        ),
+        quote=Q_BACKUP,
+        spans=[Span(start=start + i, end=start + i + len("no backups"), text="no backups")],
+        features=[
+            FeatureEvidence(
+                key="data.backup_daily",
+                label="Daily backups",
+                value=True,
+                origin="product-page",
+                source="Daily backups included | free *forever*",
+                condition="must not be false",
+            ),
+            FeatureEvidence(key="data.backup_restore", label="Restore", value=False, origin="profile",
+                            source="hoster.yaml"),
+        ],
+        fingerprint="f1",
+    )
+
+
+def _clause_unknown() -> Finding:
+    # the quote is an excerpt: offsets relative to the clause do not index it
+    return Finding(
+        rule_id="availability.aim-for",
+        title="Uptime only 'aimed for'",
+        category="availability",
+        kind="clause",
+        severity="warning",
+        confidence="medium",
+        message="The provider only aims for an availability; no commitment.",
+        why="Without a committed uptime there are no service credits.",
+        ask="Which availability do you guarantee per month?",
+        clause=ClauseRef(index=5, number="(3)", ref="§ 4 Abs. 3", heading="§ 4 Verfügbarkeit", page=2,
+                         start=500, end=800),
+        quote=Q_UPTIME,
+        spans=[Span(start=540, end=547, text="aim for"), Span(start=900, end=905, text="99 %")],
+        unknown_features=[
+            FeatureEvidence(key="availability.sla_pct", label="Guaranteed uptime", value=None, origin="unknown",
+                            condition="at least 99")
+        ],
+        fingerprint="f2",
+    )
+
+
+def _conflict() -> Finding:
+    return Finding(
+        rule_id="term.notice-conflict",
+        title="Two different notice periods",
+        category="term",
+        kind="conflict",
+        severity="warning",
+        confidence="medium",
+        message="§ 2 and § 15 state different notice periods.",
+        why="Unclear terms are interpreted against the provider, but you need certainty.",
+        ask="Which notice period applies to my contract?",
+        clause=ClauseRef(index=2, ref="§ 2", page=1, start=100, end=117),
+        quote="Notice: 1 month.",
+        other_clause=ClauseRef(index=20, ref="§ 15", page=5, start=3000, end=3018),
+        other_quote="Notice: 3 months.",
+        spans=[Span(start=3008, end=3016, text="3 months")],
+        fingerprint="f3",
+    )
+
+
+def _info() -> Finding:
+    return Finding(
+        rule_id="law.foreign",
+        title="Foreign law",
+        category="law",
+        severity="info",
+        confidence="low",
+        message="Irish law applies.",
+        why="Mandatory consumer law still applies.",
+        ask="",
+        clause=ClauseRef(index=30, start=5000, end=5030),
+        quote="# Irish law\n1. applies\n- always",
+        fingerprint="f4",
+    )
+
+
+def make_report(lang: str = "en", *, findings: list[Finding] | None = None, problems=None,
+                profile: bool = True) -> Report:
+    return Report(
+        version="0.1.0",
+        catalogue=CatalogueInfo(version="2026.11", rules=120, selected=84),
+        source=SourceInfo(name="AGB Hoster.pdf", kind="pdf", sha256="0" * 64, size=1234, pages=12,
+                          extractor="pdfplumber"),
+        language="de",
+        report_language=lang,
+        pages=12,
+        clauses=84,
+        profile=Profile(provider="Hoster GmbH", plan="Basic") if profile else None,
+        findings=[_info(), _conflict(), _clause_unknown(), _contradiction(lang)] if findings is None else findings,
+        problems=[
+            Problem(kind="no-text-layer", message="", page=7),
+            Problem(kind="rule-timeout", message="pattern took too long", rule_id="x.slow", severity="info"),
+        ]
+        if problems is None
+        else problems,
+    )
+
+
+@pytest.fixture(params=["en", "de"])
+def report(request) -> Report:
+    return make_report(request.param)
+
+
+# --------------------------------------------------------------------------- API
+
+
+def test_render_unknown_format():
+    with pytest.raises(FormatError):
+        render(make_report(), "pdf")
+    with pytest.raises(ValueError):
+        render(make_report(), "")
+
+
+@pytest.mark.parametrize("fmt", ["json", "md", "markdown", "text", "txt", "html"])
+def test_render_formats_are_deterministic(fmt):
+    r = make_report()
+    assert render(r, fmt, color=False) == render(r, fmt, color=False)
+
+
+def test_i18n_tables_complete():
+    assert set(i18n.STRINGS["de"]) == set(i18n.STRINGS["en"])
+    assert set(i18n.PLURALS["de"]) == set(i18n.PLURALS["en"])
+    assert i18n.plural("en", "warning", 1) == "1 warning"
+    assert i18n.plural("de", "warning", 2) == "2 Warnungen"
+
+
+# --------------------------------------------------------------------------- JSON
+
+
+def test_json_roundtrip(report):
+    out = render(report, "json")
+    again = Report.model_validate_json(out)
+    assert again == report
+    data = json.loads(out)
+    assert list(data)[:4] == ["schema_version", "tool", "version", "catalogue"]
+    assert out == report.model_dump_json(indent=2)
+
+
+def test_json_validates_against_published_schema(report):
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    jsonschema.validate(json.loads(render(report, "json")), schema)
+    bad = json.loads(render(report, "json"))
+    bad["findings"][0]["severity"] = "catastrophic"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, schema)
+
+
+def test_schema_file_is_current():
+    """Fails when tosaudit/models.py changed; regenerate with
+    ``python -m tosaudit.report.jsonout > docs/report.schema.json``."""
+    assert SCHEMA_FILE.exists(), "run: python -m tosaudit.report.jsonout > docs/report.schema.json"
+    assert json.loads(SCHEMA_FILE.read_text(encoding="utf-8")) == json_schema(), (
+        "docs/report.schema.json is stale; run: python -m tosaudit.report.jsonout > docs/report.schema.json"
+    )
+    assert SCHEMA_FILE.read_text(encoding="utf-8") == schema_text()
+
+
+def test_schema_header():
+    s = json_schema()
+    assert list(s)[:4] == ["$schema", "$id", "title", "description"]
+    assert s["title"] == "tosaudit report"
+    assert "findings" in s["properties"]
+
+
+def test_schema_generator_cli():
+    proc = subprocess.run([sys.executable, "-m", "tosaudit.report.jsonout"], capture_output=True, check=True)
+    assert json.loads(proc.stdout.decode("utf-8")) == json_schema()
+    assert b"RuntimeWarning" not in proc.stderr
+    chk = subprocess.run([sys.executable, "-m", "tosaudit.report.jsonout", "--check", str(SCHEMA_FILE)],
+                         capture_output=True)
+    assert chk.returncode == 0, chk.stderr
+
+
+# --------------------------------------------------------------------------- Markdown
+
+
+def _sections_order(text: str, heads: list[str]) -> list[int]:
+    pos = [text.index(h) for h in heads]
+    return pos
+
+
+def test_markdown_structure_en():
+    md = render(make_report("en"), "md")
+    assert md.startswith("# tosaudit report: AGB Hoster.pdf\n")
+    for s in ("German", "**Pages:** 12", "**Clauses:** 84", "2026.11", "84 of 120"):
+        assert s in md
+    assert "1 high · 2 warnings · 1 note · 1 contradiction with your plan · 1 clause-vs-clause conflict" in md
+    pos = _sections_order(md, [
+        "## Contradictions with your plan (1)",
+        "## Clause-vs-clause conflicts (1)",
+        "## Findings (2)",
+        "### Warnings (1)",
+        "### Notes (1)",
+        "## Problems during reading (2)",
+    ])
+    assert pos == sorted(pos)
+    # findings numbered in display order
+    assert md.index("### 1. \\[HIGH\\] No backups") < md.index("### 2. \\[WARNING\\] Two different")
+    assert "#### 3. \\[WARNING\\] Uptime only 'aimed for'" in md
+
+
+def test_markdown_contradiction_table():
+    md = render(make_report("en"), "md")
+    assert "| Clause | Your plan |\n|---|---|\n" in md
+    row = next(ln for ln in md.splitlines() if ln.startswith("| **clause 10.4**"))
+    assert "page 3" in row and "10 Datensicherung" in row
+    assert "«The Provider makes no backups." in row
+    assert "**Daily backups**: yes — product page: «Daily backups included \\| free \\*forever\\*»" in row
+    assert "the rule checks: must not be false" in row
+    # second feature: own row, empty clause cell
+    assert "|  | **Restore**: no — profile (hoster.yaml) |" in md
+    # table rows have exactly 3 unescaped pipes
+    for ln in md.splitlines():
+        if ln.startswith("| "):
+            assert len(re.findall(r"(?<!\\)\|", ln)) == 3, ln
+
+
+def test_markdown_finding_details():
+    md = render(make_report("en"), "md")
+    assert "**Why it matters:** If data is lost" in md
+    assert "- [§ 307 Abs. 2 Nr. 2 BGB](https://www.gesetze-im-internet.de/bgb/__307.html)" in md
+    assert "— essential duties must not be hollowed out" in md
+    # non-http links are not linked
+    assert "javascript:" not in md
+    assert "- BGH (evil link)" in md
+    assert "**Ask the provider:** Do you back up my data daily" in md
+    assert ("Open question: your plan's «Guaranteed uptime» is unknown — ask: "
+            "What does my plan offer regarding «Guaranteed uptime»?") in md
+    # conflict: both quotes and both clauses
+    assert "Clause **§ 2**, page 1:" in md and "conflicts with **§ 15**, page 5:" in md
+    assert "> Notice: 1 month." in md and "> Notice: 3 months." in md
+    # problems never hidden
+    assert "- **page 7:** no text layer" in md
+    assert "rule timed out — pattern took too long (rule x.slow)" in md
+
+
+def test_markdown_escapes_contract_text():
+    md = render(make_report("en"), "md")
+    assert XSS not in md
+    assert "\\<script\\>alert(1)\\</script\\>" in md
+    assert "[availability](http://evil.example)" not in md
+    assert "\\[availability\\](http://evil.example)" in md
+    assert "\\*on\\*" in md and "\\`code\\`" in md and "\\_x\\_" in md
+    # block markers at the start of quoted lines
+    assert "> \\# Irish law" in md
+    assert "> 1\\. applies" in md
+    assert "> \\- always" in md
+
+
+def test_markdown_esc_unit():
+    assert esc("a|b") == "a\\|b"
+    assert esc("x<img src=x onerror=alert(1)>") == "x\\<img src=x onerror=alert(1)\\>"
+    assert esc("&amp;") == "\\&amp;"
+    assert esc("# h", start=True) == "\\# h"
+    assert esc("2026.11") == "2026.11"
+    assert esc("line\nbreak\x1b[31m") == "line break\\[31m"
+
+
+def test_markdown_german():
+    md = render(make_report("de"), "md")
+    assert md.startswith("# tosaudit-Bericht: AGB Hoster.pdf\n")
+    for s in ("## Widersprüche zu Ihrem Tarif (1)", "| Klausel | Ihr Tarif |", "**Warum das wichtig ist:**",
+              "**Rechtsgrundlage:**", "**Fragen Sie den Anbieter:**", "## Probleme beim Lesen (2)",
+              "- **Seite 7:** keine Textebene", "Offene Frage: «Guaranteed uptime» ist für Ihren Tarif unbekannt",
+              "**Ziffer 10.4**, Seite 3", "Daily backups**: ja — Produktseite:", "1 hoch · 2 Warnungen · 1 Hinweis"):
+        assert s in md, s
+    assert "Why it matters" not in md and "Your plan" not in md
+
+
+def test_markdown_empty_report():
+    r = make_report("en", findings=[], problems=[], profile=False)
+    md = render(r, "md")
+    assert "## Contradictions with your plan (0)" in md
+    assert "No plan profile was given" in md
+    assert "No conflicts between clauses were found." in md
+    assert "## Problems during reading (0)\n\nNone." in md
+    r = make_report("de", findings=[], problems=[])
+    assert "Es wurden keine Widersprüche zwischen Vertrag und Tarif gefunden." in render(r, "md")
+    assert "Keine." in render(r, "md")
+
+
+# --------------------------------------------------------------------------- terminal
+
+
+def test_text_plain_no_ansi_and_width(report):
+    txt = render(report, "text", color=False)
+    assert "\x1b" not in txt
+    for ln in txt.splitlines():
+        # only unbreakable words (URLs) may exceed the width
+        if len(ln) > 100:
+            assert " " not in ln.strip()[-60:] or "http" in ln, ln
+
+
+def test_text_order_and_content():
+    txt = render(make_report("en"), "text", color=False)
+    heads = ["== Contradictions with your plan (1) ==", "== Clause-vs-clause conflicts (1) ==",
+             "== Findings (2) ==", "-- Warnings (1) --", "-- Notes (1) --", "== Problems during reading (2) =="]
+    pos = _sections_order(txt, heads)
+    assert pos == sorted(pos)
+    assert "1. [HIGH] No backups by the provider" in txt
+    assert re.search(r"^   Clause    \| clause 10\.4, page 3 \(10 Datensicherung\)$", txt, re.M)
+    assert re.search(r"^   Your plan \| Daily backups: yes — product page: «Daily backups included \| free", txt, re.M)
+    assert "Restore: no — profile (hoster.yaml)" in txt
+    assert "conflicts with | § 15, page 5" in txt
+    assert "<https://www.gesetze-im-internet.de/bgb/__307.html>" in txt
+    assert "javascript:" not in txt
+    assert "Ask the provider: Which availability do you guarantee per month?" in txt
+    assert "? Open question: your plan's «Guaranteed uptime» is unknown" in txt
+    assert "- page 7: no text layer" in txt
+    # contract text printed as is (it is not markup here)
+    assert XSS in txt
+
+
+def test_text_color():
+    txt = render(make_report("en"), "text", color=True)
+    assert "\x1b[1;31m1. [HIGH] No backups by the provider\x1b[0m" in txt
+    assert "\x1b[1;33m" in txt and "\x1b[1;36m" in txt
+
+
+def test_text_strips_control_sequences():
+    f = _info().model_copy(update={"quote": "evil \x1b[2J\x1b]0;pwned\x07 text", "title": "T\x1b[31m"})
+    txt = render(make_report("en", findings=[f]), "text", color=False)
+    assert "\x1b" not in txt and "\x07" not in txt
+    assert "evil [2J]0;pwned text" in txt
+
+
+def test_text_color_auto(monkeypatch):
+    r = make_report("en")
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert "\x1b" not in render(r, "text")
+    monkeypatch.delenv("NO_COLOR")
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+    assert "\x1b[" in render(r, "text")
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: False, raising=False)
+    assert "\x1b" not in render(r, "text")
+
+
+def test_text_german():
+    txt = render(make_report("de"), "text", color=False)
+    assert "== Widersprüche zu Ihrem Tarif (1) ==" in txt
+    assert "Ihr Tarif | Daily backups: ja — Produktseite:" in txt
+    assert "- Seite 7: keine Textebene" in txt
+
+
+# --------------------------------------------------------------------------- HTML
+
+
+def test_html_standalone_and_escaped(report):
+    h = render(report, "html")
+    assert h.startswith("<!DOCTYPE html>")
+    assert f'<html lang="{report.report_language}">' in h
+    assert "<style>" in h
+    assert "<script" not in h
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in h
+    assert "javascript:" not in h
+    assert not re.search(r"""(src|href)=["']?(?!['"]?https://www\.gesetze-im-internet\.de)""", h)
+    assert "Content-Security-Policy" in h
+
+
+def test_html_content_order():
+    h = render(make_report("en"), "html")
+    pos = _sections_order(h, ['id="contradictions"', 'id="conflicts"', 'id="findings"',
+                              'id="severity-warning"', 'id="severity-info"', 'id="problems"'])
+    assert pos == sorted(pos)
+    assert "<th>Clause</th><th>Your plan</th>" in h
+    assert "<strong>Daily backups</strong>: yes — product page: «Daily backups included | free *forever*»" in h
+    assert '<a href="https://www.gesetze-im-internet.de/bgb/__307.html" rel="noopener noreferrer">' in h
+    assert "<li>BGH (evil link)</li>" in h
+    assert "Open question: your plan&#x27;s «Guaranteed uptime» is unknown" in h
+    assert "<strong>page 7:</strong> no text layer" in h
+    assert "[availability](http://evil.example)" in h  # shown as text, not a link
+    assert 'href="http://evil.example"' not in h
+
+
+def test_html_highlight_full_clause_and_excerpt():
+    h = render(make_report("en"), "html")
+    # quote == clause text: offsets relative to clause.start
+    assert "The Provider makes <mark>no backups</mark>." in h
+    # excerpt: span text searched in the quote; span outside the clause ignored
+    assert "we <mark>aim for</mark> 99 %" in h
+    assert "<mark>99 %</mark>" not in h
+    # conflict: span belongs to the other clause
+    assert "Notice: <mark>3 months</mark>." in h
+    assert "Notice: 1 month." in h
+
+
+def test_highlight_ranges_unit():
+    ref = ClauseRef(index=0, start=100, end=200)
+    spans = [Span(start=110, end=115, text="hello"), Span(start=112, end=120, text="llo wor"),
+             Span(start=150, end=155, text="absent"), Span(start=90, end=95, text="before")]
+    quote = "0123456789hello world"
+    assert common.highlight_ranges(quote, ref, spans) == [(10, 19)]
+    # excerpt with different whitespace
+    assert common.highlight_ranges("… the  provider\nmay …", ref,
+                                   [Span(start=130, end=142, text="provider may")]) == [(7, 19)]
+
+
+def test_html_marks_escaped_text_inside():
+    start = 0
+    q = "a <b> c"
+    f = _info().model_copy(update={
+        "clause": ClauseRef(index=1, start=start, end=len(q)), "quote": q,
+        "spans": [Span(start=2, end=5, text="<b>")]})
+    h = render(make_report("en", findings=[f]), "html")
+    assert "a <mark>&lt;b&gt;</mark> c" in h
+
+
+def test_html_german():
+    h = render(make_report("de"), "html")
+    assert "<th>Klausel</th><th>Ihr Tarif</th>" in h
+    assert "Probleme beim Lesen (2)" in h
+
+
+# --------------------------------------------------------------------------- questions
+
+
+def test_questions_text_en():
+    q = questions_text(make_report("en"))
+    lines = q.splitlines()
+    assert lines[0] == "Dear Sir or Madam,"
+    assert "AGB Hoster.pdf" in lines[2] and "«Basic»" in lines[2]
+    numbered = [ln for ln in lines if re.match(r"^\d+\. ", ln)]
+    assert numbered == [
+        "1. Do you back up my data daily, as advertised on your product page? (clause 10.4, page 3)",
+        "2. Which notice period applies to my contract? (§ 2, page 1; § 15, page 5)",
+        "3. Which availability do you guarantee per month? (§ 4 Abs. 3, page 2)",
+        "4. What does my plan offer regarding «Guaranteed uptime»? (§ 4 Abs. 3, page 2)",
+    ]
+    assert lines[-1] == "Kind regards"
+
+
+def test_questions_text_de_and_merge():
+    twin = _contradiction("de").model_copy(update={
+        "clause": ClauseRef(index=40, ref="§ 12", page=9, start=9000, end=9100), "fingerprint": "f5"})
+    r = make_report("de", findings=[_contradiction("de"), twin])
+    q = questions_text(r)
+    assert q.startswith("Sehr geehrte Damen und Herren,\n")
+    assert "Mit freundlichen Grüßen" in q
+    assert ("1. Do you back up my data daily, as advertised on your product page? "
+            "(Ziffer 10.4, Seite 3; § 12, Seite 9)") in q
+    assert "\n2. " not in q
+    assert len(questions(r)) == 1
+
+
+def test_questions_text_none():
+    q = questions_text(make_report("en", findings=[_info()]))
+    assert "(The audit found nothing to ask about.)" in q
+    assert not re.search(r"^\d+\. ", q, re.M)
+
+
+def test_page_less_source():
+    f = _info()
+    r = make_report("en", findings=[f.model_copy(update={"ask": "Why Irish law?"})])
+    assert "1. Why Irish law? (unnumbered clause)" in questions_text(r)
