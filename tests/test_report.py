@@ -78,7 +78,7 @@ def _contradiction(lang: str = "en") -> Finding:
                 condition="must not be false",
             ),
             FeatureEvidence(key="data.backup_restore", label="Restore", value=False, origin="profile",
-                            source="hoster.yaml"),
+                            source="hoster.yaml", condition="must not be false"),
         ],
         fingerprint="f1",
     )
@@ -100,6 +100,10 @@ def _clause_unknown() -> Finding:
                          start=500, end=800),
         quote=Q_UPTIME,
         spans=[Span(start=540, end=547, text="aim for"), Span(start=900, end=905, text="99 %")],
+        features=[
+            FeatureEvidence(key="availability.sla_credit", label="Service credits", value="none", origin="form",
+                            condition="at least 99")
+        ],
         unknown_features=[
             FeatureEvidence(key="availability.sla_pct", label="Guaranteed uptime", value=None, origin="unknown",
                             condition="at least 99")
@@ -190,6 +194,12 @@ def test_render_formats_are_deterministic(fmt):
 def test_i18n_tables_complete():
     assert set(i18n.STRINGS["de"]) == set(i18n.STRINGS["en"])
     assert set(i18n.PLURALS["de"]) == set(i18n.PLURALS["en"])
+    from tosaudit.models import CATEGORIES
+
+    for lang in ("de", "en"):
+        assert set(i18n.CATEGORY_LABELS[lang]) == set(CATEGORIES)
+    assert i18n.category("de", "liability") == "Haftung"
+    assert i18n.category("en", "no-such") == "no-such"
     assert i18n.plural("en", "warning", 1) == "1 warning"
     assert i18n.plural("de", "warning", 2) == "2 Warnungen"
 
@@ -253,6 +263,7 @@ def _sections_order(text: str, heads: list[str]) -> list[int]:
 def test_markdown_structure_en():
     md = render(make_report("en"), "md")
     assert md.startswith("# tosaudit report: AGB Hoster.pdf\n")
+    assert "- **Source:** AGB Hoster.pdf (pdf, 1234 bytes, sha256 000000000000…)" in md
     for s in ("German", "**Pages:** 12", "**Clauses:** 84", "2026.11", "84 of 120"):
         assert s in md
     assert "1 high · 2 warnings · 1 note · 1 contradiction with your plan · 1 clause-vs-clause conflict" in md
@@ -278,8 +289,9 @@ def test_markdown_contradiction_table():
     assert "«The Provider makes no backups." in row
     assert "**Daily backups**: yes — product page: «Daily backups included \\| free \\*forever\\*»" in row
     assert "the rule checks: must not be false" in row
-    # second feature: own row, empty clause cell
-    assert "|  | **Restore**: no — profile (hoster.yaml) |" in md
+    # second feature in the same cell; the condition shown once
+    assert "<br>**Restore**: no — profile (hoster.yaml)<br>_the rule checks: must not be false_ |" in row
+    assert row.count("must not be false") == 1
     # table rows have exactly 3 unescaped pipes
     for ln in md.splitlines():
         if ln.startswith("| "):
@@ -300,6 +312,10 @@ def test_markdown_finding_details():
     # conflict: both quotes and both clauses
     assert "Clause **§ 2**, page 1:" in md and "conflicts with **§ 15**, page 5:" in md
     assert "> Notice: 1 month." in md and "> Notice: 3 months." in md
+    # a clause finding shows the known plan values and starts with a capital
+    assert "**§ 4 Abs. 3**, page 2 (§ 4 Verfügbarkeit) · rule `availability.aim-for`" in md
+    assert "**Your plan:** **Service credits**: none — form; _the rule checks: at least 99_" in md
+    assert "**Clause 30**" not in md and "**Unnumbered clause**" in md
     # problems never hidden
     assert "- **page 7:** no text layer" in md
     assert "rule timed out — pattern took too long (rule x.slow)" in md
@@ -372,6 +388,8 @@ def test_text_order_and_content():
     assert re.search(r"^   Clause    \| clause 10\.4, page 3 \(10 Datensicherung\)$", txt, re.M)
     assert re.search(r"^   Your plan \| Daily backups: yes — product page: «Daily backups included \| free", txt, re.M)
     assert "Restore: no — profile (hoster.yaml)" in txt
+    assert txt.count("the rule checks: must not be false") == 1
+    assert "   Your plan | Service credits: none — form" in txt
     assert "conflicts with | § 15, page 5" in txt
     assert "<https://www.gesetze-im-internet.de/bgb/__307.html>" in txt
     assert "javascript:" not in txt
@@ -437,6 +455,8 @@ def test_html_content_order():
     assert "<strong>Daily backups</strong>: yes — product page: «Daily backups included | free *forever*»" in h
     assert '<a href="https://www.gesetze-im-internet.de/bgb/__307.html" rel="noopener noreferrer">' in h
     assert "<li>BGH (evil link)</li>" in h
+    assert '<div class="plan"><strong>Your plan:</strong><ul><li><strong>Service credits</strong>: none — form' in h
+    assert '<span class="where">Unnumbered clause</span>' in h
     assert "Open question: your plan&#x27;s «Guaranteed uptime» is unknown" in h
     assert "<strong>page 7:</strong> no text layer" in h
     assert "[availability](http://evil.example)" in h  # shown as text, not a link

@@ -19,7 +19,7 @@ from tosaudit.models import (
     Span,
 )
 
-from .i18n import plural, t
+from .i18n import category, plural, t
 
 SEVERITIES: tuple[str, ...] = ("high", "warning", "info")
 
@@ -117,6 +117,10 @@ def severity_label(sev: str, lang: str) -> str:
     return t(lang, f"sev_{sev}")
 
 
+def category_label(cat: str, lang: str) -> str:
+    return one_line(category(lang, cat))
+
+
 def confidence_label(conf: str, lang: str) -> str:
     return t(lang, f"conf_{conf}")
 
@@ -150,6 +154,26 @@ def feature_line(fe: FeatureEvidence, lang: str) -> tuple[str, str, str, str]:
     """(label, value, origin, condition-or-empty) of a feature."""
     cond = t(lang, "rule_checks", condition=one_line(fe.condition)) if fe.condition else ""
     return one_line(fe.label) or fe.key, fmt_value(fe.value, lang), origin_text(fe, lang), cond
+
+
+def plan_evidence(features: list[FeatureEvidence], lang: str) -> tuple[list[str], list[str]]:
+    """(``"label: value — origin"`` per feature, the distinct conditions checked).
+
+    ``evidence()`` repeats the rule's condition on every feature; it is shown once.
+    """
+    items: list[str] = []
+    conds: list[str] = []
+    for fe in features:
+        label, value, origin, cond = feature_line(fe, lang)
+        items.append(f"{label}: {value} — {origin}")
+        if cond and cond not in conds:
+            conds.append(cond)
+    return items, conds
+
+
+def cap(s: str) -> str:
+    """First letter upper-case (for a clause name that starts a sentence)."""
+    return s[:1].upper() + s[1:] if s else s
 
 
 def unknown_question(fe: FeatureEvidence, lang: str) -> str:
@@ -188,7 +212,12 @@ def summary_text(report: Report) -> str:
 def header_facts(report: Report) -> list[tuple[str, str]]:
     """(label, value) lines of the report header, plain text."""
     lang = report.report_language
+    src = report.source
+    source = f"{one_line(src.name)} ({src.kind}, {src.size} {t(lang, 'bytes')}, sha256 {one_line(src.sha256)[:12]}…)"
+    if src.url:
+        source += f" — {one_line(src.url)}"
     facts = [
+        (t(lang, "source"), source),
         (
             t(lang, "lang_contract"),
             f"{lang_name(report.language, lang)} ({t(lang, 'lang_report')}: "

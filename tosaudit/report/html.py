@@ -48,7 +48,8 @@ table.contra th, table.contra td { border: 1px solid #ccc; padding: .4rem .6rem;
                                    text-align: left; overflow-wrap: anywhere; }
 table.contra th { background: #f0f0f2; }
 table.contra blockquote { margin: .3rem 0 0 0; }
-.cond { color: #555; font-size: .85rem; }
+.cond { color: #555; font-size: .85rem; margin: .2rem 0 0 0; }
+td ul, .plan ul { margin: 0; padding-left: 1.2rem; }
 .open { background: #fff7e0; border-radius: 4px; padding: .3rem .6rem; }
 ul.problems li { margin: .2rem 0; }
 """.strip()
@@ -80,8 +81,23 @@ def quote_html(quote: str | None, clause: ClauseRef | None, spans) -> str:
     return "".join(parts).strip()
 
 
-def _where(ref: ClauseRef, lang: str) -> str:
-    s = f'<span class="where">{e1(c.clause_name(ref, lang))}</span>'
+def _plan_html(features, lang: str) -> str:
+    items: list[str] = []
+    conds: list[str] = []
+    for fe in features:
+        label, value, origin, cond = c.feature_line(fe, lang)
+        items.append(f"<li><strong>{e1(label)}</strong>: {e1(value)} — {e1(origin)}</li>")
+        if cond and cond not in conds:
+            conds.append(cond)
+    if not items:
+        return ""
+    extra = "".join(f'<p class="cond">{e1(x)}</p>' for x in conds)
+    return f"<ul>{''.join(items)}</ul>{extra}"
+
+
+def _where(ref: ClauseRef, lang: str, *, capital: bool = False) -> str:
+    name = c.clause_name(ref, lang)
+    s = f'<span class="where">{e1(c.cap(name) if capital else name)}</span>'
     p = c.page_text(ref.page, lang)
     if p:
         s += f", {e1(p)}"
@@ -109,21 +125,14 @@ def _finding(f: Finding, n: int, hlevel: int, lang: str) -> list[str]:
         f"{e1(f.title)}</{h}>",
     ]
     meta = (
-        f'<p class="meta">{e1(t(lang, "rule"))} <code>{e1(f.rule_id)}</code> · {e1(f.category)} · '
+        f'<p class="meta">{e1(t(lang, "rule"))} <code>{e1(f.rule_id)}</code> · {e1(c.category_label(f.category, lang))} · '
         f"{e1(t(lang, 'confidence'))}: {e1(c.confidence_label(f.confidence, lang))}</p>"
     )
     bq = f"<blockquote>{quote_html(f.quote, f.clause, f.spans)}</blockquote>"
     if f.kind == "contradiction":
         out.append('<table class="contra">')
         out.append(f"<thead><tr><th>{e1(t(lang, 'col_clause'))}</th><th>{e1(t(lang, 'col_plan'))}</th></tr></thead>")
-        feats = []
-        for fe in f.features:
-            label, value, origin, cond = c.feature_line(fe, lang)
-            item = f"<li><strong>{e1(label)}</strong>: {e1(value)} — {e1(origin)}"
-            if cond:
-                item += f'<br><span class="cond">{e1(cond)}</span>'
-            feats.append(item + "</li>")
-        plan = f"<ul>{''.join(feats)}</ul>" if feats else e1(t(lang, "unknown"))
+        plan = _plan_html(f.features, lang) or e1(t(lang, "unknown"))
         out.append(f"<tbody><tr><td>{_where(f.clause, lang)}{bq}</td><td>{plan}</td></tr></tbody>")
         out.append("</table>")
         out.append(meta)
@@ -135,8 +144,11 @@ def _finding(f: Finding, n: int, hlevel: int, lang: str) -> list[str]:
         out.append(f"<blockquote>{quote_html(f.other_quote, f.other_clause, f.spans)}</blockquote>")
         out.append(meta)
     else:
-        out.append(f"<p>{_where(f.clause, lang)}</p>")
+        out.append(f"<p>{_where(f.clause, lang, capital=True)}</p>")
         out.append(bq)
+        plan = _plan_html(f.features, lang)
+        if plan:
+            out.append(f'<div class="plan"><strong>{e1(t(lang, "col_plan"))}:</strong>{plan}</div>')
         out.append(meta)
     if f.message:
         out.append(f"<p>{e1(f.message)}</p>")

@@ -11,6 +11,8 @@ from __future__ import annotations
 STRINGS: dict[str, dict[str, str]] = {
     "en": {
         "title": "tosaudit report: {name}",
+        "source": "Source",
+        "bytes": "bytes",
         "lang_contract": "Language of the contract",
         "lang_report": "report",
         "pages": "Pages",
@@ -92,6 +94,8 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "de": {
         "title": "tosaudit-Bericht: {name}",
+        "source": "Quelle",
+        "bytes": "Bytes",
         "lang_contract": "Sprache des Vertrags",
         "lang_report": "Bericht",
         "pages": "Seiten",
@@ -123,7 +127,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "clause_a": "Klausel",
         "clause_b": "widerspricht",
         "rule": "Regel",
-        "confidence": "Sicherheit",
+        "confidence": "Treffsicherheit",
         "conf_low": "gering",
         "conf_medium": "mittel",
         "conf_high": "hoch",
@@ -172,6 +176,33 @@ STRINGS: dict[str, dict[str, str]] = {
         "q_also": "und",
     },
 }
+
+#: rule categories (tosaudit.models.CATEGORIES)
+CATEGORY_LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "data": "data", "availability": "availability", "suspension": "suspension",
+        "termination": "termination", "content": "content removal", "limits": "limits",
+        "price": "price", "change": "unilateral changes", "consent": "consent",
+        "term": "term and notice", "liability": "liability", "transparency": "transparency",
+        "procedure": "procedure", "payment": "payment", "privacy": "privacy", "support": "support",
+        "law": "applicable law", "jurisdiction": "jurisdiction", "arbitration": "arbitration",
+    },
+    "de": {
+        "data": "Daten", "availability": "Verfügbarkeit", "suspension": "Sperrung",
+        "termination": "Kündigung durch den Anbieter", "content": "Entfernen von Inhalten",
+        "limits": "Beschränkungen", "price": "Preis", "change": "einseitige Änderungen",
+        "consent": "Zustimmung", "term": "Laufzeit und Kündigung", "liability": "Haftung",
+        "transparency": "Transparenz", "procedure": "Verfahren", "payment": "Zahlung",
+        "privacy": "Datenschutz", "support": "Support", "law": "anwendbares Recht",
+        "jurisdiction": "Gerichtsstand", "arbitration": "Schiedsverfahren",
+    },
+}
+
+
+def category(lang: str, cat: str) -> str:
+    """Label of a rule category; unknown categories are returned as they are."""
+    return CATEGORY_LABELS[_lang(lang)].get(cat, cat)
+
 
 #: singular / plural forms used in the summary line
 PLURALS: dict[str, dict[str, tuple[str, str]]] = {

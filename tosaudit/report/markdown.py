@@ -71,8 +71,9 @@ def link(ref: LegalRef) -> str:
     return s
 
 
-def _where(ref, lang: str, *, bold: bool = True) -> str:
-    name = esc(c.clause_name(ref, lang))
+def _where(ref, lang: str, *, bold: bool = True, capital: bool = False) -> str:
+    name = c.clause_name(ref, lang)
+    name = esc(c.cap(name) if capital else name)
     s = f"**{name}**" if bold else name
     p = c.page_text(ref.page, lang)
     if p:
@@ -83,22 +84,25 @@ def _where(ref, lang: str, *, bold: bool = True) -> str:
     return s
 
 
+def _plan_cells(features, lang: str) -> list[str]:
+    """One Markdown fragment per feature, then the distinct conditions checked."""
+    out: list[str] = []
+    conds: list[str] = []
+    for fe in features:
+        label, value, origin, cond = c.feature_line(fe, lang)
+        out.append(f"**{esc(label)}**: {esc(value)} — {esc(origin)}")
+        if cond and cond not in conds:
+            conds.append(cond)
+    return out + [f"_{esc(cond)}_" for cond in conds]
+
+
 def _contradiction_table(f: Finding, lang: str) -> list[str]:
     clause_cell = f"{_where(f.clause, lang)}<br>«{esc(f.quote)}»"
-    rows: list[str] = []
-    feats = f.features or []
-    if not feats:
-        rows.append(f"| {clause_cell} | {esc(t(lang, 'unknown'))} |")
-    for i, fe in enumerate(feats):
-        label, value, origin, cond = c.feature_line(fe, lang)
-        cell = f"**{esc(label)}**: {esc(value)} — {esc(origin)}"
-        if cond:
-            cell += f"<br>{esc(cond)}"
-        rows.append(f"| {clause_cell if i == 0 else ''} | {cell} |")
+    plan_cell = "<br>".join(_plan_cells(f.features, lang)) or esc(t(lang, "unknown"))
     return [
         f"| {esc(t(lang, 'col_clause'))} | {esc(t(lang, 'col_plan'))} |",
         "|---|---|",
-        *rows,
+        f"| {clause_cell} | {plan_cell} |",
     ]
 
 
@@ -107,7 +111,7 @@ def _finding(f: Finding, n: int, level: str, lang: str) -> list[str]:
     out = [f"{level} {n}. \\[{esc(sev)}\\] {esc(f.title)}", ""]
     rule = f.rule_id.replace("`", "")
     meta = (
-        f"{esc(t(lang, 'rule'))} `{rule}` · {esc(f.category)} · "
+        f"{esc(t(lang, 'rule'))} `{rule}` · {esc(c.category_label(f.category, lang))} · "
         f"{esc(t(lang, 'confidence'))}: {esc(c.confidence_label(f.confidence, lang))}"
     )
     if f.kind == "contradiction":
@@ -122,9 +126,11 @@ def _finding(f: Finding, n: int, level: str, lang: str) -> list[str]:
         out += blockquote(f.other_quote or "")
         out += ["", meta, ""]
     else:
-        out += [f"{_where(f.clause, lang)} · {meta}", ""]
+        out += [f"{_where(f.clause, lang, capital=True)} · {meta}", ""]
         out += blockquote(f.quote)
         out += [""]
+        if f.features:
+            out += [f"**{esc(t(lang, 'col_plan'))}:** " + "; ".join(_plan_cells(f.features, lang)), ""]
     if f.message:
         out += [esc(f.message, start=True), ""]
     if f.why:

@@ -108,7 +108,7 @@ def _finding(o: _Out, f: Finding, n: int, lang: str) -> None:
     sev = c.severity_label(f.severity, lang).upper()
     o.wrap(f"{n}. [{sev}] {c.one_line(f.title)}", "", ind, SEV_COLOR.get(f.severity, BOLD))
     o.wrap(
-        f"{t(lang, 'rule')} {c.one_line(f.rule_id)} · {c.one_line(f.category)} · "
+        f"{t(lang, 'rule')} {c.one_line(f.rule_id)} · {c.category_label(f.category, lang)} · "
         f"{t(lang, 'confidence')}: {c.confidence_label(f.confidence, lang)}",
         ind,
         code=DIM,
@@ -117,13 +117,8 @@ def _finding(o: _Out, f: Finding, n: int, lang: str) -> None:
     if f.kind == "contradiction":
         w = max(len(t(lang, "col_clause")), len(t(lang, "col_plan")))
         o.column(t(lang, "col_clause"), w, [_where(f.clause, lang), quote], ind)
-        feats = []
-        for fe in f.features:
-            label, value, origin, cond = c.feature_line(fe, lang)
-            feats.append(f"{label}: {value} — {origin}")
-            if cond:
-                feats.append(cond)
-        o.column(t(lang, "col_plan"), w, feats or [t(lang, "unknown")], ind)
+        items, conds = c.plan_evidence(f.features, lang)
+        o.column(t(lang, "col_plan"), w, (items + conds) or [t(lang, "unknown")], ind)
     elif f.kind == "conflict":
         a, b = t(lang, "clause_a"), t(lang, "clause_b")
         w = max(len(a), len(b))
@@ -131,8 +126,12 @@ def _finding(o: _Out, f: Finding, n: int, lang: str) -> None:
         other = [_where(f.other_clause, lang)] if f.other_clause is not None else []
         o.column(b, w, other + [f"«{c.one_line(f.other_quote)}»"], ind)
     else:
-        a = t(lang, "col_clause")
-        o.column(a, len(a), [_where(f.clause, lang), quote], ind)
+        a, p = t(lang, "col_clause"), t(lang, "col_plan")
+        items, conds = c.plan_evidence(f.features, lang)
+        w = max(len(a), len(p)) if items else len(a)
+        o.column(a, w, [_where(f.clause, lang), quote], ind)
+        if items:
+            o.column(p, w, items + conds, ind)
     if f.message:
         o.wrap(c.one_line(f.message), ind)
     if f.why:
