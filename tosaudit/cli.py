@@ -22,7 +22,7 @@ SUFFIX = {"text": "txt", "md": "md", "json": "json", "html": "html"}
 
 #: modules that add their own sub-commands: each has ``add_cli(subparsers)`` that registers a
 #: parser whose ``func(args) -> int`` runs it
-EXTENSIONS: list[str] = []
+EXTENSIONS: list[str] = ["tosaudit.evaluate"]
 
 
 class UsageError(TosauditError):
@@ -181,16 +181,31 @@ def cmd_rules(args: argparse.Namespace) -> int:
                 print(f"FAIL  {case.id}: {why}\n      {case.example.text[:160]!r}")
         print(f"{n_ok} passed, {n_bad} failed, {n_todo} known (todo), {len(problems)} lint problems")
         return EXIT_FINDINGS if (n_bad or problems) else EXIT_OK
-    if args.action == "docs":
-        from tosaudit.catalogue.docs import render_rules_md
-
-        text = render_rules_md(cat)
-        if args.output:
-            Path(args.output).write_text(text, encoding="utf-8")
-        else:
-            sys.stdout.write(text)
-        return EXIT_OK
     raise UsageError(f"unknown action {args.action!r}")  # pragma: no cover
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    from tosaudit.catalogue import load_catalogue
+    from tosaudit.catalogue.docs import render_features_md, render_rules_md
+
+    cat = load_catalogue(args.rules)
+    out = Path(args.out)
+    stale = []
+    for name, text in (("RULES.md", render_rules_md(cat)), ("FEATURES.md", render_features_md(cat))):
+        target = out / name
+        current = target.read_text(encoding="utf-8") if target.exists() else None
+        if current != text:
+            stale.append(str(target))
+            if not args.check:
+                out.mkdir(parents=True, exist_ok=True)
+                target.write_text(text, encoding="utf-8")
+    if args.check:
+        for s in stale:
+            print(f"stale: {s} (run `tosaudit docs`)")
+        return EXIT_FINDINGS if stale else EXIT_OK
+    for s in stale:
+        print(f"wrote {s}", file=sys.stderr)
+    return EXIT_OK
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -232,14 +247,19 @@ def build_parser() -> argparse.ArgumentParser:
     c.set_defaults(func=cmd_check)
 
     r = sub.add_parser("rules", help="list, show, lint and test the rule catalogue")
-    r.add_argument("action", choices=("list", "show", "test", "lint", "docs"))
+    r.add_argument("action", choices=("list", "show", "test", "lint"))
     r.add_argument("id", nargs="?", help="rule id (for show)")
     r.add_argument("--select", action="append")
     r.add_argument("--ignore", action="append")
     r.add_argument("--lang", choices=("de", "en"))
     r.add_argument("--rules", metavar="DIR")
-    r.add_argument("--output", "-o", metavar="F", help="for docs: write docs/RULES.md here")
     r.set_defaults(func=cmd_rules)
+
+    d = sub.add_parser("docs", help="regenerate docs/RULES.md and docs/FEATURES.md from the catalogue")
+    d.add_argument("--out", default="docs", metavar="DIR")
+    d.add_argument("--check", action="store_true", help="only check; exit 1 when the files are stale")
+    d.add_argument("--rules", metavar="DIR")
+    d.set_defaults(func=cmd_docs)
 
     s = sub.add_parser("schema", help="print the JSON Schema of the report")
     s.set_defaults(func=cmd_schema)

@@ -47,8 +47,14 @@ def term_to_regex(term: str) -> str:
     if not core:
         raise ValueError(f"term {term!r} has no letters")
     out: list[str] = []
-    for ch in core:
-        if ch.isspace():
+    i = 0
+    while i < len(core):
+        ch = core[i]
+        i += 1
+        if ch.lower() == "n" and core[i : i + 2] in ("'t", "’t"):
+            out.append(r"\s?n\s?['’]?t")  # "don't" = LexGLUE's tokenised "do n't"
+            i += 2
+        elif ch.isspace():
             if not out or out[-1] != r"\s+":
                 out.append(r"\s+")
         elif ch in "-‐‑–":

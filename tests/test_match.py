@@ -1,0 +1,130 @@
+"""The pattern engine: leaves, combinators, exceptions, captures and the timeout."""
+
+from __future__ import annotations
+
+import pytest
+
+from tosaudit.catalogue.schema import Rule
+from tosaudit.match import Matcher, PatternError, parse_number, term_to_regex
+
+import regex
+
+
+def rule(match: dict, unless: dict | None = None, scope: str = "sentence", unless_scope: str | None = None) -> Rule:
+    data = {
+        "id": "t-rule",
+        "title": {"de": "T", "en": "T"},
+        "category": "data",
+        "severity": "warning",
+        "confidence": "medium",
+        "legal_basis": ["BGB-307-1-1"],
+        "scope": scope,
+        "match": match,
+        "message": {"de": "m", "en": "m"},
+        "why": {"de": "w", "en": "w"},
+        "ask": {"de": "a", "en": "a"},
+        "examples": {},
+    }
+    if unless:
+        data["unless"] = unless
+    if unless_scope:
+        data["unless_scope"] = unless_scope
+    return Rule.model_validate(data)
+
+
+def run(r: Rule, text: str, lang: str = "de", units=None, clauses=None, timeout: float = 2.0):
+    units = units or [(0, len(text))]
+    clauses = clauses or [(0, len(text))]
+    hits, problems = Matcher([r], lang, timeout=timeout).run(text, units, clauses)
+    return hits, problems
+
+
+def texts(hits, text):
+    return [[text[s.start : s.end] for s in h.spans] for h in hits]
+
+
+@pytest.mark.parametrize(
+    "term,text,expected",
+    [
+        ("Datensicherung*", "Datensicherungen", True),
+        ("*sicherung", "Datensicherung", True),
+        ("*sicherung", "Sicherungen", False),
+        ("Backup", "Backups", False),
+        ("E-Mail", "EMail", True),
+        ("E-Mail", "E Mail", True),
+        ("don't", "do n't", True),
+        ("you are responsible", "You  are\nresponsible", True),
+        ("Kunde", "Kundendienst", False),
+    ],
+)
+def test_terms(term, text, expected):
+    assert bool(regex.search(term_to_regex(term), text, regex.IGNORECASE)) is expected
+
+
+def test_all_any_not_and_spans():
+    r = rule({"de": {"all": [{"terms": ["Kunde*"]}, {"any": [{"terms": ["obliegt"]}, {"regex": "verpflichtet"}]},
+                             {"not": {"terms": ["Anbieter"]}}]}})
+    t = "Die Sicherung obliegt dem Kunden. Der Anbieter ist verpflichtet, der Kunde nicht."
+    cut = t.index("Der")
+    hits, _ = run(r, t, units=[(0, cut - 1), (cut, len(t))])
+    assert texts(hits, t) == [["obliegt", "Kunden"]]
+    assert hits[0].spans[0].path == "match.de.all[1].any[0].terms"
+
+
+def test_near_window_and_order():
+    r = rule({"en": {"near": {"items": [{"terms": ["suspend"]}, {"terms": ["without notice"]}], "within": 4}}})
+    assert run(r, "We may suspend your account without notice.", "en")[0]
+    assert not run(r, "We may suspend your account if you breach these terms, and we give you notice.", "en")[0]
+    ordered = rule({"en": {"near": {"items": [{"terms": ["without notice"]}, {"terms": ["suspend"]}],
+                                    "within": 4, "ordered": True}}})
+    assert not run(ordered, "We may suspend your account without notice.", "en")[0]
+
+
+def test_unless_sentence_and_clause_scope():
+    m = {"de": {"terms": ["Haftung ausgeschlossen"]}}
+    u = {"de": [{"terms": ["Vorsatz"]}]}
+    t = "Die Haftung ausgeschlossen ist. Das gilt nicht bei Vorsatz."
+    cut = t.index("Das")
+    units = [(0, cut - 1), (cut, len(t))]
+    assert run(rule(m, u), t, units=units)[0], "sentence-scoped exception does not look at the next sentence"
+    assert not run(rule(m, u, unless_scope="clause"), t, units=units)[0]
+
+
+def test_clause_scope_combines_sentences():
+    r = rule({"de": {"all": [{"terms": ["sperren"]}, {"terms": ["ohne Ankündigung"]}]}}, scope="clause")
+    t = "Wir dürfen den Zugang sperren. Dies geschieht ohne Ankündigung."
+    assert run(r, t, units=[(0, 30), (31, len(t))])[0]
+    s = rule({"de": {"all": [{"terms": ["sperren"]}, {"terms": ["ohne Ankündigung"]}]}})
+    assert not run(s, t, units=[(0, 30), (31, len(t))])[0]
+
+
+def test_captures():
+    r = rule({"de": {"regex": r"(?P<pct>\d+(?:[.,]\d+)?)\s*%\s+im\s+Jahresmittel"}})
+    hits, _ = run(r, "Die Verfügbarkeit beträgt 99,5 % im Jahresmittel.")
+    assert hits[0].captures() == {"pct": "99,5"}
+
+
+def test_timeout_names_rule_instead_of_hanging():
+    r = rule({"de": {"regex": r"(?:(?:a|aa)+)+$"}})
+    hits, problems = run(r, "a" * 40 + "!", timeout=0.2)
+    assert hits == []
+    assert problems and problems[0].kind == "rule-timeout" and problems[0].rule_id == "t-rule"
+
+
+def test_pattern_only_negative_is_rejected():
+    with pytest.raises(PatternError):
+        Matcher([rule({"de": {"not": {"terms": ["x"]}}})], "de")
+
+
+def test_bad_regex_is_reported():
+    with pytest.raises(PatternError, match="does not compile"):
+        Matcher([rule({"de": {"regex": "(unclosed"}})], "de")
+
+
+@pytest.mark.parametrize(
+    "s,n",
+    [("99,9", 99.9), ("99.9", 99.9), ("1.000", 1000.0), ("1.000,5", 1000.5), ("drei", 3.0), ("twelve", 12.0),
+     ("24", 24.0), ("abc", None)],
+)
+def test_parse_number(s, n):
+    assert parse_number(s) == n
