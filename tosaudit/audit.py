@@ -131,9 +131,7 @@ def build_findings(
     for key in order:
         group = groups[key]
         rule = group[0].rule
-        clause = idx.clauses[key[1]] if idx.clauses[key[1]].index == key[1] else next(
-            c for c in idx.clauses if c.index == key[1]
-        )
+        clause = idx.clauses[key[1]]  # segment() numbers clauses by position
         spans = [s for h in group for s in h.spans]
         if rule.scope == "sentence":
             ranges = [(h.unit_start, h.unit_end) for h in group]
@@ -183,8 +181,7 @@ def build_findings(
                                    report_lang, cond_text)
                 feats = evidence([k for k in keys if profile and profile.value(k) is not None], profile, vocab,
                                  report_lang, cond_text)
-                if con.ask is not None:
-                    ask = fill(con.ask.get(report_lang), ctx)
+                # the rule's own question is the one that decides it (contradicts.ask presumes the answer)
             else:
                 if con.only_if_contradiction:
                     continue
