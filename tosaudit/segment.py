@@ -167,6 +167,17 @@ ORDINAL_CONTEXT = frozenset(
     """.split()
 )
 
+#: words a heading does not end with
+FUNCTION_WORDS = frozenset(
+    """
+    am an auf aus bei bis da dass das dem den der des die durch ein eine einem einen einer eines
+    für gegen im in ins mit nach ob oder ohne sowie sofern soweit über um und unter von vom vor
+    wenn wie zu zum zur zwischen ist sind wird werden kann können muss gilt
+    a an and as at be by for from if in into is of on or that the to with which who without
+    may shall will must are our your its their this these
+    """.split()
+)
+
 #: abbreviations after which a full stop never ends a sentence (compared lower-cased)
 HARD_ABBREVIATIONS = frozenset(
     """
@@ -212,6 +223,7 @@ _RE_ABBR_START = regex.compile(r"[A-Za-zÄÖÜäöü]\.")
 _RE_LEAD_SEP = regex.compile(r"[\s:–—\-.]*")
 _RE_FIRST_WORD = regex.compile(r"[\w€$£%]+")
 _RE_SENT_INSIDE = regex.compile(r"[a-zäöüß]{2}[.!?]\s+[A-ZÄÖÜ]")
+_RE_LAST_WORD = regex.compile(r"\w+$")
 _RE_YEAR_END = regex.compile(r"\b(?:19|20)\d\d\s*$")
 
 # sentences
@@ -261,11 +273,33 @@ class _Line:
     role: str = ""
     #: a label alone on its line: the next line belongs to the same clause
     bare: bool = False
+    #: the line stops in mid-sentence (see ``_open_end``)
+    open: bool = False
 
 
-def _ends_open(s: str) -> bool:
-    """True when a line stops in mid-sentence (no final punctuation at all)."""
-    return bool(s) and (s[-1].isalnum() or s[-1] in "-–")
+def _open_end(s: str, de: bool) -> bool:
+    """True when a line stops in mid-sentence: a wrapped line or a list intro without colon.
+
+    A line ending in a hyphen or dash, a long line ending in a letter or digit, and a short
+    one ending in a function word ("fällig am", "the costs of") are open; in German also a
+    short line ending in a lower-case word (German headings end in a noun).
+    """
+    if not s:
+        return False
+    c = s[-1]
+    if c in "-–":
+        return True
+    if not c.isalnum():
+        return False
+    if not _heading_like(s):
+        return True
+    m = _RE_LAST_WORD.search(s)
+    if not m:
+        return False
+    w = m.group(0)
+    if w.lower() in FUNCTION_WORDS:
+        return True
+    return de and w[0].islower()
 
 
 def _first_word(s: str) -> str:
@@ -408,7 +442,7 @@ def _parse_core(text: str, pos: int, prev: _Line | None) -> _Label | None:
                 return None
             if ident.islower() and (not after or not (after[0].isupper() or after[0] in _OPENERS)):
                 # "a. the ..." is fine after a list intro; elsewhere "u. a." etc. are prose
-                if not (prev and prev.text.endswith(":")):
+                if not (prev and (prev.text[-1] in ":;," or prev.label is not None and prev.label.style == ".")):
                     return None
             return _Label("letter", style=".", ident=ident, rest=_rest(text, m.end()))
     return None
@@ -442,7 +476,7 @@ def _parse_number(text: str, pos: int, prev: _Line | None) -> _Label | None:
         return None
     if regex.match(r"\d{1,4}\b\.?", rest):  # "3. 5. 2024", "1. 30 Tage"
         return None
-    if prev is not None and _ends_open(prev.text) and not _heading_like(prev.text):
+    if prev is not None and prev.open:
         # a long line that stops in mid-sentence: the number continues it, unless the previous
         # line is a sibling item of the same list ("1. Name" / "2. Anschrift")
         pl = prev.label
@@ -558,9 +592,12 @@ def _compose_ref(parent: _Node | None, chain: list[_Node], kind: str, lab: _Labe
     if kind == "dec":
         if prev is None or prev.kind == "part":
             return number
-        if prev.kind == "dec" and lab.nums[: len(prev.nums)] == prev.nums and len(lab.nums) > len(prev.nums):
-            return number
-        if prev.kind == "dec" and prev.heading and len(lab.nums) >= 2:
+        if prev.kind == "dec" and (
+            lab.nums[: len(prev.nums)] == prev.nums and len(lab.nums) > len(prev.nums) or prev.heading and len(lab.nums) >= 2
+        ):
+            # decimal numbers are complete; keep a "Section "/"§ " prefix of the parent's ref
+            if prev.ref and prev.number and prev.ref.endswith(prev.number):
+                return prev.ref[: len(prev.ref) - len(prev.number)] + number
             return number
         if prev.kind in ("para", "section", "art", "ziffer") and prev.nums and lab.nums[0] == prev.nums[0] and len(lab.nums) > 1:
             word = prev.ref.rsplit(" ", 1)[0] if prev.ref and " " in prev.ref else ""
@@ -682,7 +719,12 @@ class _Builder:
         chain = st
         parent = st[-1] if st else None
         ref = _compose_ref(parent, chain, kind, lab, number or "", lang) if kind != "md" else None
-        section = kind in SECTION_KINDS or (kind == "dec" and all(n.section or n.kind == "uhead" or n.kind == "md" for n in st))
+        # a decimal number is a section unless it is a list item under something else
+        # ("1." under "10.4" cites as "10.4 Nr. 1" / "10.4(1)")
+        dec_item = kind == "dec" and ref is not None and (ref.endswith(f" Nr. {lab.ident}") or ref.endswith(f"({lab.ident})"))
+        section = kind in SECTION_KINDS or (
+            kind == "dec" and not dec_item and all(n.section or n.kind in ("uhead", "md") for n in st)
+        )
         if kind == "md":
             section = False
         node = _Node(kind, key, value, lab.nums, number, ref, heading, htext if heading else "", section, kind != "md")
@@ -725,10 +767,11 @@ def _is_body(ln: _Line | None) -> bool:
     return True
 
 
-def _classify(lines: list[_Line]) -> None:
+def _classify(lines: list[_Line], de: bool) -> None:
     n = len(lines)
     prev: _Line | None = None
     for i, ln in enumerate(lines):
+        ln.open = _open_end(ln.text, de)
         ln.label = _parse_label(ln.text, prev)
         prev = ln
     for i, ln in enumerate(lines):
@@ -763,7 +806,9 @@ def _classify(lines: list[_Line]) -> None:
                 else:
                     ln.bare = True
                 continue
-            in_list = (prv is not None and prv.text.endswith(":")) or _sibling(prv, ln) or _sibling(ln, nxt)
+            in_list = _sibling(prv, ln) or _sibling(ln, nxt)
+            if prv is not None and prv.text.endswith(":") and not (nxt is not None and nxt.label is None and _is_body(nxt)):
+                in_list = True  # "Folgende Leistungen:" + "1. Speicher" + "2. ..."
             if _heading_like(lab.rest) and not in_list and nxt is not None:
                 ln.role = "heading"
             elif lab.style == "bare":
@@ -804,7 +849,7 @@ def _after_paragraph(prv: _Line | None, ln: _Line) -> bool:
     last = prv.text[-1]
     if last in ".!?\"”“)»":
         return True
-    return ln.blank_before and last not in ":,;"
+    return ln.blank_before and last not in ":,;" and not prv.open
 
 
 # --------------------------------------------------------------------------- segment
@@ -818,7 +863,7 @@ class _Group:
     ref: str | None
     path: list[str]
     heading: bool = False
-    last_text: str = ""
+    last: _Line | None = None
     bare: bool = False
     bullets: bool = field(default=False)
 
@@ -828,7 +873,7 @@ def segment(doc: Document) -> list[Clause]:
     text = doc.text
     lang = doc.lang or detect_language(text)[0]
     lines = _lines(text)
-    _classify(lines)
+    _classify(lines, lang == "de")
     b = _Builder(text, lang)
     groups: list[_Group] = []
     cur: _Group | None = None
@@ -857,6 +902,10 @@ def segment(doc: Document) -> list[Clause]:
             htext = " ".join(htext.lstrip("#").split())
             if lab is not None and lab.kind == "bullet":
                 htext = lab.rest
+            elif lab is not None:
+                bm = _RE_BULLET.match(htext)
+                if bm:
+                    htext = htext[bm.end() :]
             if ln.role == "uhead" or lab is None or lab.kind == "bullet":
                 b.push_uhead(htext)
                 cur = _Group(ln.start, end, None, b.section_ref(), b.headings()[:-1], heading=True)
@@ -869,18 +918,18 @@ def segment(doc: Document) -> list[Clause]:
         if lab is not None and lab.kind != "bullet":
             close()
             node = b.push_label(lab, False, "")
-            cur = _Group(ln.start, ln.end, node.number, node.ref, b.headings(), last_text=ln.text, bare=ln.bare)
+            cur = _Group(ln.start, ln.end, node.number, node.ref, b.headings(), last=ln, bare=ln.bare)
             i += 1
             continue
         # unlabelled line or bullet item
-        if cur is not None and not cur.heading and (cur.bare or _continues(cur.last_text, ln)):
+        if cur is not None and not cur.heading and (cur.bare or _continues(cur.last, ln)):
             cur.end = ln.end
-            cur.last_text = ln.text
+            cur.last = ln
             cur.bare = False
         else:
             close()
             ref = b.item_ref() if lab is not None else b.section_ref()
-            cur = _Group(ln.start, ln.end, None, ref, b.headings(), last_text=ln.text)
+            cur = _Group(ln.start, ln.end, None, ref, b.headings(), last=ln)
         i += 1
     close()
 
@@ -911,19 +960,14 @@ def segment(doc: Document) -> list[Clause]:
     return out
 
 
-def _continues(prev_text: str, ln: _Line) -> bool:
-    """An unlabelled line (or bullet) after ``prev_text`` belongs to the same clause."""
-    last = prev_text[-1:]
-    if not last:
-        return False
-    if last in ":,;-–":
+def _continues(prev: _Line, ln: _Line) -> bool:
+    """An unlabelled line (or bullet) after the line ``prev`` belongs to the same clause."""
+    last = prev.text[-1:]
+    if last in (":", ",", ";") or prev.open:
         return True
     if last.isalnum():
-        # a long line that stops mid-sentence; a short one (a list item without punctuation,
-        # "- Name") only continues with another bullet or a lower-case line
-        if ln.label is not None and ln.label.kind == "bullet":
-            return True
-        return not _heading_like(prev_text) or ln.text[:1].islower()
+        # a short line without punctuation ("- Name") goes on with another bullet or in lower case
+        return (ln.label is not None and ln.label.kind == "bullet") or ln.text[:1].islower()
     return False
 
 
@@ -983,6 +1027,8 @@ def _is_boundary(text: str, ls: int, le: int, ps: int, pe: int, de: bool) -> boo
     if first.islower():
         return False
     punct = text[ps:pe]
+    if first.isdigit() and punct[:1] == ".":
+        return False  # "S. 3", "am 3. 5. 2024", "Mo.–Fr. 9 Uhr": a sentence rarely starts with a digit
     if "." not in punct or "..." in punct or "…" in punct:
         return True  # "!", "?", ellipsis
     if punct.count(".") > 1:
@@ -995,6 +1041,8 @@ def _is_boundary(text: str, ls: int, le: int, ps: int, pe: int, de: bool) -> boo
     while b > ls and not text[b - 1].isspace() and e - b < 60:
         b -= 1
     token = text[b:e].lstrip(_OPENERS + "/")
+    if "–" in token or "/" in token or "-" in token:
+        token = regex.split(r"[–—/\-]", token)[-1]  # "Mo.–Fr." -> "Fr"
     if not token:
         return True
     tl = token.lower()
