@@ -51,7 +51,7 @@ ENGLISH: frozenset[str] = frozenset(
     the and of to is that for you your we our us with be by this or are not it its from at as
     any all may shall such which these those their they them if on under other have has been
     would should must can could without within upon including whether where when there than
-    then into any each only also its such who whom what whose an agree terms use services
+    then into any each only its such who whom what whose an agree terms use services
     service provided provide does do not no nor because out about more between during after
     before through against
     """.split()
