@@ -507,8 +507,8 @@ def test_mixed_english_schemes() -> None:
         "You must not:": (None, "Section 4", ["Sec. 4 Acceptable Use"]),
         "i. resell": ("i.", "Section 4(i)", ["Sec. 4 Acceptable Use"]),
         "ii. upload": ("ii.", "Section 4(ii)", ["Sec. 4 Acceptable Use"]),
-        "A. General Restrictions": ("A.", "A", ["Sec. 4 Acceptable Use"]),
-        "You must comply": (None, "A", ["Sec. 4 Acceptable Use", "A. General Restrictions"]),
+        "A. General Restrictions": ("A.", "Section 4(A)", ["Sec. 4 Acceptable Use"]),
+        "You must comply": (None, "Section 4(A)", ["Sec. 4 Acceptable Use", "A. General Restrictions"]),
         "Clause 5 Data": ("Clause 5", "Clause 5", []),
         "We back up": (None, "Clause 5", ["Clause 5 Data"]),
     }

@@ -178,6 +178,14 @@ FUNCTION_WORDS = frozenset(
     """.split()
 )
 
+#: first words of a sentence that make "3. Der Kunde haftet." a clause, not a heading
+SENTENCE_STARTERS = frozenset(
+    """
+    der die das ein eine es er sie wir ihr ihre dies diese dieser dieses jeder jede alle bei
+    wenn soweit sofern falls the a an we you it this these our your any all if when each no
+    """.split()
+)
+
 #: abbreviations after which a full stop never ends a sentence (compared lower-cased)
 HARD_ABBREVIATIONS = frozenset(
     """
@@ -324,6 +332,22 @@ def _heading_like(s: str, max_len: int = 100, max_words: int = 12) -> bool:
     if _RE_SENT_INSIDE.search(s):
         return False
     return True
+
+
+def _title_like(rest: str) -> bool:
+    """The text after a label is a heading: short, no final punctuation except a lone full stop
+    ("12. Haftungsbeschränkung.", "3. Limitation of Liability.")."""
+    if _heading_like(rest):
+        return True
+    if not (len(rest) > 2 and rest[-1] == "." and rest[-2].isalpha() and ". " not in rest):
+        return False
+    core = rest[:-1]
+    if not _heading_like(core, 80, 8):
+        return False
+    words = core.split()
+    if words[0].lower() in SENTENCE_STARTERS:
+        return False  # "Der Kunde haftet.", "You agree."
+    return not (words[-1][0].islower() and words[-1].lower() in FUNCTION_WORDS)
 
 
 def _uhead_like(s: str) -> bool:
@@ -584,11 +608,16 @@ def _compose_ref(parent: _Node | None, chain: list[_Node], kind: str, lab: _Labe
     de = lang == "de"
     labelled = [n for n in chain if n.labelled and n.ref]
     prev = labelled[-1] if labelled else None
-    if kind in WORD_KINDS or kind in ("uroman", "ualpha"):
-        if kind in ("uroman", "ualpha"):
-            return lab.ident
+    if kind in WORD_KINDS:
         return number
+    if kind in ("uroman", "ualpha") and (prev is None or prev.kind == "part"):
+        return lab.ident
     base = prev.ref if prev else ""
+    if kind in ("uroman", "ualpha"):
+        # "A. ..." items under "8. Inhalte": 8 lit. A / 8(A)
+        if not de:
+            return f"{base}({lab.ident})"
+        return f"{base} lit. {lab.ident}" if kind == "ualpha" else f"{base} ({lab.ident})"
     if kind == "dec":
         if prev is None or prev.kind == "part":
             return number
@@ -710,7 +739,7 @@ class _Builder:
                                 pos = j
                                 break
         del st[pos:]
-        if heading or kind in SECTION_KINDS:
+        if heading or kind in WORD_KINDS or kind == "md":
             # headings and sections never nest under items or unnumbered headings
             while st and (not st[-1].heading and not st[-1].section or st[-1].kind == "uhead"):
                 st.pop()
@@ -722,7 +751,11 @@ class _Builder:
         # a decimal number is a section unless it is a list item under something else
         # ("1." under "10.4" cites as "10.4 Nr. 1" / "10.4(1)")
         dec_item = kind == "dec" and ref is not None and (ref.endswith(f" Nr. {lab.ident}") or ref.endswith(f"({lab.ident})"))
-        section = kind in SECTION_KINDS or (
+        if kind in ("uroman", "ualpha") and not heading and any(n.labelled and n.ref for n in st):
+            section = False  # an item "A." under "8."
+        else:
+            section = kind in SECTION_KINDS
+        section = section or (
             kind == "dec" and not dec_item and all(n.section or n.kind in ("uhead", "md") for n in st)
         )
         if kind == "md":
@@ -760,9 +793,9 @@ def _is_body(ln: _Line | None) -> bool:
         return not _heading_like(ln.text)
     if lab.kind in WORD_KINDS or lab.kind == "md":
         return False
-    if lab.kind == "dec" and _heading_like(lab.rest):
+    if lab.kind == "dec" and _title_like(lab.rest):
         return False
-    if lab.kind == "letter" and lab.ident[:1].isupper() and _heading_like(lab.rest):
+    if lab.kind == "letter" and lab.ident[:1].isupper() and _title_like(lab.rest):
         return False
     return True
 
@@ -781,7 +814,7 @@ def _classify(lines: list[_Line], de: bool) -> None:
         nxt = lines[i + 1] if i + 1 < n else None
         lab = ln.label
         if lab is None:
-            if _uhead_like(ln.text) and _after_paragraph(prv, ln) and _is_body(nxt):
+            if _uhead_like(ln.text) and _after_paragraph(prv, ln) and _is_body(nxt) and not _numbered_section_follows(ln, nxt):
                 ln.role = "uhead"
             continue
         if lab.md:
@@ -795,7 +828,7 @@ def _classify(lines: list[_Line], de: bool) -> None:
                     if nn is None or _is_body(nn) or nn.label is not None:
                         nxt.role = "title"
                 ln.role = "heading"
-            elif _heading_like(lab.rest):
+            elif _title_like(lab.rest):
                 ln.role = "heading"
             continue
         if kind == "dec" or (kind == "letter" and lab.ident[:1].isupper() and lab.style in (".", ")")):
@@ -809,7 +842,7 @@ def _classify(lines: list[_Line], de: bool) -> None:
             in_list = _sibling(prv, ln) or _sibling(ln, nxt)
             if prv is not None and prv.text.endswith(":") and not (nxt is not None and nxt.label is None and _is_body(nxt)):
                 in_list = True  # "Folgende Leistungen:" + "1. Speicher" + "2. ..."
-            if _heading_like(lab.rest) and not in_list and nxt is not None:
+            if _title_like(lab.rest) and not in_list and nxt is not None:
                 ln.role = "heading"
             elif lab.style == "bare":
                 ln.label = None  # "10 Tage ..." is not a label after all
@@ -827,6 +860,17 @@ def _classify(lines: list[_Line], de: bool) -> None:
             continue
         if not lab.rest:
             ln.bare = True
+
+
+def _numbered_section_follows(ln: _Line, nxt: _Line | None) -> bool:
+    """A short line before a numbered top-level section that repeats it ("Ihre Inhalte" +
+    "2. Ihre Inhalte. Bei ...") or continues the numbering is an anchor, not a heading."""
+    if nxt is None or nxt.label is None:
+        return False
+    lab = nxt.label
+    if not (lab.kind in WORD_KINDS or lab.kind == "dec" and len(lab.nums) == 1):
+        return False
+    return lab.rest.lower().startswith(ln.text.lower()) or bool(lab.nums) and lab.nums[-1] > 1
 
 
 def _sibling(a: _Line | None, b: _Line | None) -> bool:
@@ -847,7 +891,7 @@ def _after_paragraph(prv: _Line | None, ln: _Line) -> bool:
     if prv.role in ("heading", "uhead", "title"):
         return True
     last = prv.text[-1]
-    if last in ".!?\"”“)»":
+    if last in ".!?\"”“)»]":
         return True
     return ln.blank_before and last not in ":,;" and not prv.open
 
