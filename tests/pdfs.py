@@ -135,7 +135,11 @@ class Writer:
             self.new_page()
 
     def _place(self, text: str, bold: bool) -> None:
-        text = _clean(text[:-1]) + "-" if text.endswith(SHY) else _clean(text)
+        if text.endswith(SHY):
+            text = _clean(text[:-1])
+            text += "" if text.endswith("-") else "-"
+        else:
+            text = _clean(text)
         self._pending.append((self.col, self.col_x(), self.y, text, bold))
         self.layout.lines.append(PlacedLine(self.page, text, self.col_x(), self.y, self.col))
         self.y += LINE_H
@@ -163,10 +167,11 @@ class Writer:
             parts = word.split(SHY)
             placed = False
             for k in range(len(parts) - 1, 0, -1):
-                head = "".join(parts[:k]) + "-"
+                joined = "".join(parts[:k])
+                head = joined if joined.endswith("-") else joined + "-"
                 cand = (cur + " " + head) if cur else head
                 if sw(cand) <= width:
-                    lines.append(cand[:-1] + SHY)  # a trailing SHY = hyphenated here
+                    lines.append((cur + " " + joined if cur else joined) + SHY)  # trailing SHY = break here
                     cur = SHY.join(parts[k:])
                     placed = True
                     break

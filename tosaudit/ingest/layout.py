@@ -101,32 +101,68 @@ def _key(text: str) -> str:
     return _DIGITS.sub("#", " ".join(text.lower().split()))
 
 
+def _norm(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
 def drop_running(pages: list[PageGeom]) -> None:
-    """Remove running headers, footers and page numbers in place."""
-    counts: dict[tuple[str, str], set[int]] = defaultdict(set)
+    """Remove running headers, footers and page numbers in place.
+
+    A piece in the top or bottom band is dropped if its text repeats exactly on
+    many pages, or repeats with only numbers changing (one of them the page
+    number), and it stands apart from the body text (a gap of most of a line).
+    """
+    exact: dict[tuple[str, str], set[int]] = defaultdict(set)
+    folded: dict[tuple[str, str], set[int]] = defaultdict(set)
     for pg in pages:
         for pc in pg.pieces:
             zone = _zone(pc, pg)
             if zone:
-                counts[(zone, _key(pc.text))].add(pg.number)
+                exact[(zone, _norm(pc.text))].add(pg.number)
+                if str(pg.number) in _DIGITS.findall(pc.text):
+                    folded[(zone, _key(pc.text))].add(pg.number)
     with_text = sum(1 for pg in pages if pg.pieces)
     need = max(2, int(0.4 * with_text + 0.999))
-    repeated = {k for k, v in counts.items() if len(v) >= need}
+    rep_exact = {k for k, v in exact.items() if len(v) >= need}
+    rep_folded = {k for k, v in folded.items() if len(v) >= need}
     for pg in pages:
         if not pg.pieces:
             continue
-        tops = sorted(pg.pieces, key=lambda p: p.top)
-        first_top, last_bottom = tops[0].top, max(p.bottom for p in pg.pieces)
-        keep = []
+        first_top = min(p.top for p in pg.pieces)
+        last_bottom = max(p.bottom for p in pg.pieces)
+        cands = []
         for pc in pg.pieces:
             zone = _zone(pc, pg)
-            if zone and (zone, _key(pc.text)) in repeated:
+            if zone and ((zone, _norm(pc.text)) in rep_exact
+                         or ((zone, _key(pc.text)) in rep_folded and len(pc.text.split()) <= 12)):
+                cands.append(pc)
+        body = [pc for pc in pg.pieces if not any(pc is c for c in cands)]
+        drop = [c for c in cands if _isolated(c, body)]
+        keep = []
+        for pc in pg.pieces:
+            if any(pc is d for d in drop):
                 continue
+            zone = _zone(pc, pg)
             text = pc.text.strip().replace("\ufffe", "-").replace("\x02", "-")
             if _PAGE_NUM.match(text) and (zone or pc.top <= first_top + 1 or pc.bottom >= last_bottom - 1):
                 continue
             keep.append(pc)
         pg.pieces = keep
+
+
+def _isolated(pc: Piece, others: list[Piece]) -> bool:
+    """No other line closer above or below than 0.8 line heights."""
+    h = pc.bottom - pc.top
+    for o in others:
+        if o is pc:
+            continue
+        overlap = min(o.bottom, pc.bottom) - max(o.top, pc.top)
+        if overlap >= 0.5 * min(h, o.bottom - o.top):
+            continue  # the same line
+        gap = o.top - pc.bottom if o.top >= pc.top else pc.top - o.bottom
+        if gap < 0.8 * h:
+            return False
+    return True
 
 
 def _zone(pc: Piece, pg: PageGeom) -> str | None:
