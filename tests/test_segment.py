@@ -529,6 +529,27 @@ def test_bare_label_takes_next_line() -> None:
     assert clauses[1].heading_path == ["§ 4 Haftung"]
 
 
+def test_bare_number_headings_and_compact_para() -> None:
+    t = (
+        "1 Geltungsbereich\n"
+        "Diese Bedingungen gelten für alle Verträge.\n"
+        "2 Leistungen\n"
+        "Der Anbieter stellt 10 GB Speicher bereit.\n"
+        "§10 Datensicherung\n"
+        "(1) Der Kunde sichert seine Daten selbst.\n"
+    )
+    clauses = segment(make_doc(t, "de"))
+    got = [(c.number, c.ref, c.heading_path) for c in clauses]
+    assert got == [
+        ("1", "1", []),
+        (None, "1", ["1 Geltungsbereich"]),
+        ("2", "2", []),
+        (None, "2", ["2 Leistungen"]),
+        ("§ 10", "§ 10", []),
+        ("(1)", "§ 10 Abs. 1", ["§10 Datensicherung"]),
+    ]
+
+
 def test_section_label_with_body_is_a_container() -> None:
     t = "§ 3 Der Vertrag kommt mit der Bestätigung zustande.\n(2) Der Anbieter kann Bestellungen ablehnen.\n"
     clauses = segment(make_doc(t, "de"))
@@ -625,6 +646,9 @@ SENTENCE_CASES = [
     ("Smith vs. Jones took approx. 3 hours until 5 p.m. on Monday. Next.", ["Smith vs. Jones took approx. 3 hours until 5 p.m. on Monday.", "Next."]),
     ('He said "Stop." Then he left.', ['He said "Stop."', "Then he left."]),
     ("Wait... Then go.", ["Wait...", "Then go."]),
+    ("Wählen Sie zuerst die Farbe (1. Farbe wählen) und dann die Größe.", ["Wählen Sie zuerst die Farbe (1. Farbe wählen) und dann die Größe."]),
+    ("Der Vertrag endet. § 5 gilt entsprechend. – Ende.", ["Der Vertrag endet.", "§ 5 gilt entsprechend.", "– Ende."]),
+    ("the services are provided `` as is . ''", ["the services are provided `` as is . ''"]),
     ("the company 's services . we may terminate e.g . at any time .", ["the company 's services . we may terminate e.g . at any time ."]),
     ("First line without end\nsecond line.\n- bullet one;\n- bullet two.", ["First line without end", "second line.", "- bullet one;", "- bullet two."]),
     ("1. Der Kunde zahlt.", ["1. Der Kunde zahlt."]),

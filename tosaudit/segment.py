@@ -231,6 +231,7 @@ _RE_ABBR_START = regex.compile(r"[A-Za-zÄÖÜäöü]\.")
 _RE_LEAD_SEP = regex.compile(r"[\s:–—\-.]*")
 _RE_FIRST_WORD = regex.compile(r"[\w€$£%]+")
 _RE_SENT_INSIDE = regex.compile(r"[a-zäöüß]{2}[.!?]\s+[A-ZÄÖÜ]")
+_RE_ALNUM = regex.compile(r"[^\W_]")
 _RE_LAST_WORD = regex.compile(r"\w+$")
 _RE_YEAR_END = regex.compile(r"\b(?:19|20)\d\d\s*$")
 
@@ -1064,6 +1065,8 @@ def _is_boundary(text: str, ls: int, le: int, ps: int, pe: int, de: bool) -> boo
     if j >= le:
         return True
     nxt = text[j]
+    if _RE_ALNUM.search(text, j, le) is None:
+        return False  # only punctuation follows ("as is . ''")
     k = j
     while k < le and text[k] in _OPENERS:
         k += 1
@@ -1101,6 +1104,8 @@ def _is_boundary(text: str, ls: int, le: int, ps: int, pe: int, de: bool) -> boo
     if _RE_LABEL_PREFIX.fullmatch(text[ls:ps]):
         return False  # "10. Haftung", "§ 5. ...", "II. ..."
     if _RE_NUMBER.fullmatch(token):
+        if text[b : b + 1] in "([":
+            return False  # "(1. Farbe wählen)"
         if first.isdigit():
             return False  # "am 3. 5. 2024"
         w = _first_word(text[j:le].lstrip(_OPENERS))
