@@ -15,6 +15,7 @@ import regex
 from tosaudit import __version__
 from tosaudit.catalogue import Catalogue, load_catalogue
 from tosaudit.catalogue.schema import Rule
+from tosaudit.conflicts import find_conflicts
 from tosaudit.features import describe, evaluate, evidence, fmt_value
 from tosaudit.lang import detect_language
 from tosaudit.match import DEFAULT_TIMEOUT, Matcher, RuleHit, parse_number
@@ -245,6 +246,7 @@ def audit_document(
     hits, match_problems = matcher.run(doc.text, sentences, [(c.start, c.end) for c in clauses])
     problems.extend(match_problems)
     findings = build_findings(doc, clauses, hits, catalogue, profile, report_lang)
+    findings.extend(find_conflicts(doc, clauses, hits, catalogue, profile, report_lang))
     if min_severity:
         findings = [f for f in findings if SEVERITY_ORDER[f.severity] >= SEVERITY_ORDER[min_severity]]
     return Report(

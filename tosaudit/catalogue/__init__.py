@@ -17,7 +17,7 @@ from tosaudit.models import SEVERITY_ORDER, FeatureDef, LegalRef
 
 __all__ = ["Catalogue", "load_catalogue", "rules_dir", "CatalogueError"]
 
-SPECIAL_FILES = {"legal.yaml", "features.yaml"}
+SPECIAL_FILES = {"legal.yaml", "features.yaml", "conflicts.yaml"}
 
 
 def rules_dir() -> Path:
@@ -62,6 +62,8 @@ class Catalogue:
     by_id: dict[str, Rule] = field(default_factory=dict)
     #: compiled matchers by (rule ids, language, timeout); reused across audits
     matchers: dict = field(default_factory=dict, repr=False)
+    #: clause-against-clause definitions from rules/conflicts.yaml (see tosaudit.conflicts)
+    conflicts: list = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.by_id = {}
@@ -224,9 +226,35 @@ def _load(root: Path) -> Catalogue:
             seen[name] = path
         rules.append(rule)
 
+    conflicts = _load_conflicts(root, seen, errors, digest)
     if errors:
         raise CatalogueError(errors)
     from tosaudit import __version__
 
     version = f"{__version__}+{digest.hexdigest()[:10]}"
-    return Catalogue(rules=rules, norms=norms, decisions=decisions, features=features, root=root, version=version)
+    return Catalogue(rules=rules, norms=norms, decisions=decisions, features=features, root=root, version=version,
+                     conflicts=conflicts)
+
+
+def _load_conflicts(root: Path, rule_ids: dict, errors: list[str], digest) -> list:
+    """rules/conflicts.yaml: clause-against-clause definitions (optional file)."""
+    from tosaudit.catalogue.schema import ConflictTable
+
+    path = root / "conflicts.yaml"
+    if not path.exists():
+        return []
+    data = _read_yaml(path, errors)
+    if data is None:
+        return []
+    digest.update(path.read_bytes())
+    try:
+        table = ConflictTable.model_validate(data)
+    except ValidationError as exc:
+        errors.extend(_format_validation(path, exc))
+        return []
+    seen: set[str] = set()
+    for i, c in enumerate(table.conflicts):
+        if c.id in seen or c.id in rule_ids:
+            errors.append(f"{path}: conflicts[{i}].id: {c.id!r} is already used")
+        seen.add(c.id)
+    return table.conflicts

@@ -259,3 +259,49 @@ class Decision(Strict):
 class LegalTable(Strict):
     norms: list[Norm]
     decisions: list[Decision] = Field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------- conflicts (rules/conflicts.yaml)
+
+
+class ConflictDiffer(Strict):
+    """The two hits conflict when this captured value differs between them (after normalising)."""
+
+    capture: str
+    #: a second capture holding the unit of the value ("Tage", "months"), for ``measure: duration``
+    unit: str | None = None
+    #: duration: normalise (number, unit) to days; number: compare as plain numbers
+    measure: Literal["duration", "number"] = "number"
+
+
+class ConflictDef(Strict):
+    """Clause against clause: hits of ``first`` and ``second`` (rule ids) in two different clauses
+    of one contract contradict each other (a promise and its negation, or two different values)."""
+
+    id: str = Field(pattern=RULE_ID)
+    title: LocalText
+    category: Category
+    severity: Severity
+    confidence: Confidence = "medium"
+    first: list[str] = Field(min_length=1)
+    second: list[str] = Field(min_length=1)
+    #: with ``differ``: the values must differ; without: any hit of each side is a conflict
+    differ: ConflictDiffer | None = None
+    legal_basis: list[str] = Field(min_length=1)
+    decisions: list[str] = Field(default_factory=list)
+    message: LocalText
+    why: LocalText
+    ask: LocalText
+
+    @model_validator(mode="before")
+    @classmethod
+    def _lists(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            for k in ("first", "second"):
+                if isinstance(data.get(k), str):
+                    data = {**data, k: [data[k]]}
+        return data
+
+
+class ConflictTable(Strict):
+    conflicts: list[ConflictDef] = Field(default_factory=list)
