@@ -133,11 +133,17 @@ _REF_WORDS = frozenset(
     under in of to per see with and or pursuant accordance by than within from section sections clause
     clauses paragraph paragraphs article articles subsection cf. as set forth referred described""".split()
 )
-_NARROW_REF_WORDS = frozenset(
-    """abs. absatz absätze satz nr. nummer ziffer ziffern ziff. lit. art. artikel § §§ gemäß gem. nach
-    vgl. siehe section sections clause clauses paragraph paragraphs article articles subsection see cf.
-    under per pursuant""".split()
-)
+#: per kind of number: the words after which it is a reference, not a clause start
+_NARROW_REF_WORDS = {
+    "paren": frozenset("""abs. absatz absätze § §§ nr. nummer ziffer ziff. section sections clause clauses
+        paragraph paragraphs subsection article art. artikel""".split()),
+    "letter": frozenset("lit. litera buchstabe buchst. subsection section clause paragraph".split()),
+    "proman": frozenset("lit. subsection section clause paragraph".split()),
+    "dotted": frozenset("""ziffer ziffern ziff. nr. nummer abschnitt punkt gemäß gem. nach in im unter vgl.
+        siehe section sections clause clauses paragraph paragraphs under see cf. per pursuant art. artikel § abs.""".split()),
+    "num": frozenset("""ziffer ziffern ziff. nr. nummer abschnitt punkt section sections clause clauses paragraph
+        paragraphs art. artikel § abs. absatz satz""".split()),
+}
 _SENTENCE_END = tuple(".:;!?")
 
 
@@ -162,9 +168,7 @@ def is_reference_continuation(prev: str, line: str, kind: str) -> bool:
         if last in _REF_WORDS or last.endswith("§"):
             return True
         return kind == "para" and not prev.endswith(_SENTENCE_END) and bool(_STATUTE_AFTER.match(line))
-    if kind in ("dotted", "paren", "letter", "proman", "num"):
-        return last in _NARROW_REF_WORDS
-    return False
+    return last in _NARROW_REF_WORDS.get(kind, ())
 
 
 def starts_new_line(prev: str, line: str) -> bool:

@@ -76,6 +76,8 @@ def text_lines(text: str) -> list[Line]:
             first = line.split(" ", 1)[0]
             # the first word of this line would not have fitted: the previous line was wrapped
             brk = len(prev) + 1 + len(first) <= width
+        if prev is not None and len(prev) > 2 and prev[-1] == "-" and prev[-2].isalpha():
+            brk = False  # a word broken at the line end: "Daten-" / "sicherung"
         out.append(Line(line, brk))
         prev = row.strip()
     return out
