@@ -990,7 +990,7 @@ def segment(doc: Document) -> list[Clause]:
     out: list[Clause] = []
     for idx, g in enumerate(groups):
         out.append(
-            Clause(
+            Clause.model_construct(
                 index=idx,
                 number=g.number,
                 ref=g.ref,
@@ -1054,7 +1054,8 @@ def _add(out: list[Sentence], text: str, a: int, b: int) -> None:
     if not st:
         return
     a2 = a + (len(seg) - len(seg.lstrip()))
-    out.append(Sentence(start=a2, end=a2 + len(st)))
+    # model_construct: the offsets are ints by construction; validation would double the cost
+    out.append(Sentence.model_construct(start=a2, end=a2 + len(st)))
 
 
 def _is_boundary(text: str, ls: int, le: int, ps: int, pe: int, de: bool) -> bool:
