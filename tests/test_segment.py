@@ -529,6 +529,33 @@ def test_bare_label_takes_next_line() -> None:
     assert clauses[1].heading_path == ["§ 4 Haftung"]
 
 
+def test_decimal_subheadings() -> None:
+    t = (
+        "12. Termination\n"
+        "12.1 You may terminate at any time.\n"
+        "12.2 We may terminate with 30 days' notice.\n"
+        "12.3 Suspension\n"
+        "(a) We may suspend your account if you do not pay.\n"
+        "(b) We will restore it within two days.\n"
+        "Suspension does not end the contract.\n"
+        "13. Fees\n"
+        "Fees are due monthly.\n"
+    )
+    clauses = segment(make_doc(t, "en"))
+    got = [(c.number, c.ref, c.heading_path) for c in clauses]
+    assert got == [
+        ("12", "12", []),
+        ("12.1", "12.1", ["12. Termination"]),
+        ("12.2", "12.2", ["12. Termination"]),
+        ("12.3", "12.3", ["12. Termination"]),
+        ("(a)", "12.3(a)", ["12. Termination", "12.3 Suspension"]),
+        ("(b)", "12.3(b)", ["12. Termination", "12.3 Suspension"]),
+        (None, "12.3", ["12. Termination", "12.3 Suspension"]),
+        ("13", "13", []),
+        (None, "13", ["13. Fees"]),
+    ]
+
+
 def test_bare_number_headings_and_compact_para() -> None:
     t = (
         "1 Geltungsbereich\n"

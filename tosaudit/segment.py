@@ -335,20 +335,23 @@ def _heading_like(s: str, max_len: int = 100, max_words: int = 12) -> bool:
     return True
 
 
-def _title_like(rest: str) -> bool:
+def _title_like(rest: str, de: bool) -> bool:
     """The text after a label is a heading: short, no final punctuation except a lone full stop
-    ("12. Haftungsbeschränkung.", "3. Limitation of Liability.")."""
-    if _heading_like(rest):
-        return True
-    if not (len(rest) > 2 and rest[-1] == "." and rest[-2].isalpha() and ". " not in rest):
+    ("12. Haftungsbeschränkung.", "3. Limitation of Liability."), not stopping in mid-sentence,
+    and not a sentence ("Der Kunde haftet.", "Die Sicherungen werden 14 Tage aufbewahrt")."""
+    core = rest
+    if len(rest) > 2 and rest[-1] == "." and rest[-2].isalpha() and ". " not in rest:
+        core = rest[:-1]
+        if not _heading_like(core, 80, 8):
+            return False
+    elif not _heading_like(rest):
         return False
-    core = rest[:-1]
-    if not _heading_like(core, 80, 8):
+    if _open_end(core, de):
         return False
     words = core.split()
-    if words[0].lower() in SENTENCE_STARTERS:
-        return False  # "Der Kunde haftet.", "You agree."
-    return not (words[-1][0].islower() and words[-1].lower() in FUNCTION_WORDS)
+    if words[0].lower() in SENTENCE_STARTERS and (len(words) >= 5 or core is not rest):
+        return False  # "Der Kunde haftet.", "Die Sicherungen werden 14 Tage aufbewahrt"
+    return True
 
 
 def _uhead_like(s: str) -> bool:
@@ -785,7 +788,7 @@ def _lines(text: str) -> list[_Line]:
     return out
 
 
-def _is_body(ln: _Line | None) -> bool:
+def _is_body(ln: _Line | None, de: bool) -> bool:
     """Line looks like running text (not a heading candidate)."""
     if ln is None:
         return False
@@ -794,9 +797,9 @@ def _is_body(ln: _Line | None) -> bool:
         return not _heading_like(ln.text)
     if lab.kind in WORD_KINDS or lab.kind == "md":
         return False
-    if lab.kind == "dec" and _title_like(lab.rest):
+    if lab.kind == "dec" and _title_like(lab.rest, de):
         return False
-    if lab.kind == "letter" and lab.ident[:1].isupper() and _title_like(lab.rest):
+    if lab.kind == "letter" and lab.ident[:1].isupper() and _title_like(lab.rest, de):
         return False
     return True
 
@@ -815,7 +818,7 @@ def _classify(lines: list[_Line], de: bool) -> None:
         nxt = lines[i + 1] if i + 1 < n else None
         lab = ln.label
         if lab is None:
-            if _uhead_like(ln.text) and _after_paragraph(prv, ln) and _is_body(nxt) and not _numbered_section_follows(ln, nxt):
+            if _uhead_like(ln.text) and _after_paragraph(prv, ln) and _is_body(nxt, de) and not _numbered_section_follows(ln, nxt):
                 ln.role = "uhead"
             continue
         if lab.md:
@@ -826,24 +829,27 @@ def _classify(lines: list[_Line], de: bool) -> None:
             if not lab.rest:
                 if nxt is not None and nxt.label is None and _heading_like(nxt.text, 100, 12):
                     nn = lines[i + 2] if i + 2 < n else None
-                    if nn is None or _is_body(nn) or nn.label is not None:
+                    if nn is None or _is_body(nn, de) or nn.label is not None:
                         nxt.role = "title"
                 ln.role = "heading"
-            elif _title_like(lab.rest):
+            elif _title_like(lab.rest, de):
                 ln.role = "heading"
             continue
         if kind == "dec" or (kind == "letter" and lab.ident[:1].isupper() and lab.style in (".", ")")):
             if not lab.rest:
-                if nxt is not None and nxt.label is None and _heading_like(nxt.text) and _is_body(lines[i + 2] if i + 2 < n else None):
+                if nxt is not None and nxt.label is None and _heading_like(nxt.text) and _is_body(lines[i + 2] if i + 2 < n else None, de):
                     nxt.role = "title"
                     ln.role = "heading"
                 else:
                     ln.bare = True
                 continue
-            in_list = _sibling(prv, ln) or _sibling(ln, nxt)
-            if prv is not None and prv.text.endswith(":") and not (nxt is not None and nxt.label is None and _is_body(nxt)):
+            # a run of short sibling items ("1. Name" / "2. Anschrift") is a list, not headings
+            in_list = (_sibling(prv, ln) and _title_like(prv.label.rest, de)) or (
+                _sibling(ln, nxt) and _title_like(nxt.label.rest, de)
+            )
+            if prv is not None and prv.text.endswith(":") and not (nxt is not None and nxt.label is None and _is_body(nxt, de)):
                 in_list = True  # "Folgende Leistungen:" + "1. Speicher" + "2. ..."
-            if _title_like(lab.rest) and not in_list and nxt is not None:
+            if _title_like(lab.rest, de) and not in_list and nxt is not None:
                 ln.role = "heading"
             elif lab.style == "bare":
                 ln.label = None  # "10 Tage ..." is not a label after all
@@ -855,7 +861,7 @@ def _classify(lines: list[_Line], de: bool) -> None:
                 and not (prv is not None and prv.label is not None and prv.label.kind == "bullet")
                 and nxt is not None
                 and nxt.label is None
-                and _is_body(nxt)
+                and _is_body(nxt, de)
             ):
                 ln.role = "uhead"
             continue
