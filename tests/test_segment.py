@@ -211,7 +211,7 @@ def _random_text(rng: random.Random) -> str:
 
 def test_invariant_on_random_texts() -> None:
     rng = random.Random(20241121)
-    for _ in range(400):
+    for _ in range(600):
         text = _random_text(rng)
         lang = rng.choice([None, "de", "en"])
         check_invariant(text, segment(make_doc(text, lang)))
@@ -669,6 +669,7 @@ SENTENCE_CASES = [
     ("Example Inc. and Foo Ltd. and Bar Corp. and Baz Co. provide it.", ["Example Inc. and Foo Ltd. and Bar Corp. and Baz Co. provide it."]),
     ('Example Inc. ("Example") provides it. We agree.', ['Example Inc. ("Example") provides it.', "We agree."]),
     ("See Sec. 4 and No. 5 of the U.S. Code. Mr. Smith and Dr. Jones agree.", ["See Sec. 4 and No. 5 of the U.S. Code.", "Mr. Smith and Dr. Jones agree."]),
+    ("The answer is no. We decide.", ["The answer is no.", "We decide."]),
     ("Files, images, etc. are yours. Etc. ends here etc. It does.", ["Files, images, etc. are yours.", "Etc. ends here etc.", "It does."]),
     ("Smith vs. Jones took approx. 3 hours until 5 p.m. on Monday. Next.", ["Smith vs. Jones took approx. 3 hours until 5 p.m. on Monday.", "Next."]),
     ('He said "Stop." Then he left.', ['He said "Stop."', "Then he left."]),

@@ -193,7 +193,7 @@ HARD_ABBREVIATIONS = frozenset(
     mind sog bzgl einschl ausschl insb insbes entspr str tel hr fr frl dr prof dipl ing kap anh
     anl abschn bd ff hs alt var aufl rn rz az urt tsd mio mrd ggü zus sep sept gez lfd tz anm
     zt zzt evtl allg abt std
-    e.g i.e mr mrs ms messrs st no nos sec secs sect para paras cl vs approx incl excl dept est
+    e.g i.e mr mrs ms messrs st sec secs sect para paras cl vs approx incl excl dept est
     fig jr sr jan feb mar apr jun jul aug oct nov dec ch pp cf viz al esp resp govt
     """.split()
 )
@@ -201,9 +201,8 @@ HARD_ABBREVIATIONS = frozenset(
 HARD_ABBREVIATIONS_CS = frozenset("Mo Di Mi Do Fr Sa So Mon Tue Wed Thu Fri Sat Sun".split())
 #: abbreviations that end a sentence when an upper-case word follows
 SOFT_ABBREVIATIONS = frozenset(
-    "etc usw usf mwst ust inc ltd corp co llc plc gmbh ag kg bros".split()
+    "etc usw usf mwst ust inc ltd corp co llc plc gmbh ag kg bros no nos".split()
 )
-_SOFT_CS = frozenset({"No", "no", "Nr"}) - {"Nr"}  # "no." ends "... is no. We"; "No. 5" has a digit
 
 # --------------------------------------------------------------------------- regexes
 
@@ -231,6 +230,7 @@ _RE_ABBR_START = regex.compile(r"[A-Za-zÄÖÜäöü]\.")
 _RE_LEAD_SEP = regex.compile(r"[\s:–—\-.]*")
 _RE_FIRST_WORD = regex.compile(r"[\w€$£%]+")
 _RE_SENT_INSIDE = regex.compile(r"[a-zäöüß]{2}[.!?]\s+[A-ZÄÖÜ]")
+_RE_LEAD_NUMBER = regex.compile(r"\d{1,4}\b")
 _RE_ALNUM = regex.compile(r"[^\W_]")
 _RE_LAST_WORD = regex.compile(r"\w+$")
 _RE_YEAR_END = regex.compile(r"\b(?:19|20)\d\d\s*$")
@@ -377,7 +377,7 @@ def _is_roman(s: str) -> bool:
 
 def _letter_ok(s: str) -> bool:
     """Single letter, doubled letter (aa) or roman numeral."""
-    return len(s) == 1 or len(set(s)) == 1 and len(s) == 2 or _is_roman(s)
+    return len(s) == 1 or (len(s) == 2 and s[0] == s[1] and s.islower()) or _is_roman(s)
 
 
 def _parse_label(text: str, prev: _Line | None) -> _Label | None:
@@ -502,7 +502,7 @@ def _parse_number(text: str, pos: int, prev: _Line | None) -> _Label | None:
     fw = _first_word(rest)
     if fw in MONTHS or fw in UNITS or rest[:1] in "%€$£":
         return None
-    if regex.match(r"\d{1,4}\b\.?", rest):  # "3. 5. 2024", "1. 30 Tage"
+    if _RE_LEAD_NUMBER.match(rest):  # "3. 5. 2024", "1. 30 Tage"
         return None
     if prev is not None and prev.open:
         # a long line that stops in mid-sentence: the number continues it, unless the previous
@@ -607,7 +607,7 @@ def _fmt_number(kind: str, lab: _Label, lang: str) -> str | None:
     return None
 
 
-def _compose_ref(parent: _Node | None, chain: list[_Node], kind: str, lab: _Label, number: str, lang: str) -> str:
+def _compose_ref(chain: list[_Node], kind: str, lab: _Label, number: str, lang: str) -> str:
     """The citable reference of a new labelled node under ``chain`` (the labelled ancestors)."""
     de = lang == "de"
     labelled = [n for n in chain if n.labelled and n.ref]
@@ -659,8 +659,7 @@ def _compose_ref(parent: _Node | None, chain: list[_Node], kind: str, lab: _Labe
 
 
 class _Builder:
-    def __init__(self, doc_text: str, lang: str):
-        self.text = doc_text
+    def __init__(self, lang: str):
         self.lang = lang
         self.stack: list[_Node] = []
 
@@ -747,11 +746,9 @@ class _Builder:
             # headings and sections never nest under items or unnumbered headings
             while st and (not st[-1].heading and not st[-1].section or st[-1].kind == "uhead"):
                 st.pop()
-        elif kind in ITEM_KINDS or kind == "dec":
-            pass
         chain = st
         parent = st[-1] if st else None
-        ref = _compose_ref(parent, chain, kind, lab, number or "", lang) if kind != "md" else None
+        ref = _compose_ref(chain, kind, lab, number or "", lang) if kind != "md" else None
         # a decimal number is a section unless it is a list item under something else
         # ("1." under "10.4" cites as "10.4 Nr. 1" / "10.4(1)")
         dec_item = kind == "dec" and ref is not None and (ref.endswith(f" Nr. {lab.ident}") or ref.endswith(f"({lab.ident})"))
@@ -925,7 +922,7 @@ def segment(doc: Document) -> list[Clause]:
     lang = doc.lang or detect_language(text)[0]
     lines = _lines(text)
     _classify(lines, lang == "de")
-    b = _Builder(text, lang)
+    b = _Builder(lang)
     groups: list[_Group] = []
     cur: _Group | None = None
 
@@ -1106,7 +1103,7 @@ def _is_boundary(text: str, ls: int, le: int, ps: int, pe: int, de: bool) -> boo
         return False
     if len(token) == 1 and token.isalpha():
         return False
-    if tl in SOFT_ABBREVIATIONS or token in _SOFT_CS:
+    if tl in SOFT_ABBREVIATIONS:
         return nxt.isupper()
     if _RE_LABEL_PREFIX.fullmatch(text[ls:ps]):
         return False  # "10. Haftung", "§ 5. ...", "II. ..."
