@@ -22,7 +22,7 @@ SUFFIX = {"text": "txt", "md": "md", "json": "json", "html": "html"}
 
 #: modules that add their own sub-commands: each has ``add_cli(subparsers)`` that registers a
 #: parser whose ``func(args) -> int`` runs it
-EXTENSIONS: list[str] = ["tosaudit.evaluate", "tosaudit.product_page"]
+EXTENSIONS: list[str] = ["tosaudit.evaluate", "tosaudit.product_page", "tosaudit.compare"]
 
 
 class UsageError(TosauditError):
