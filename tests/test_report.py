@@ -284,7 +284,7 @@ def test_markdown_structure_en():
 def test_markdown_contradiction_table():
     md = render(make_report("en"), "md")
     assert "| Clause | Your plan |\n|---|---|\n" in md
-    row = next(ln for ln in md.splitlines() if ln.startswith("| **clause 10.4**"))
+    row = next(ln for ln in md.splitlines() if ln.startswith("| **Clause 10.4**"))
     assert "page 3" in row and "10 Datensicherung" in row
     assert "«The Provider makes no backups." in row
     assert "**Daily backups**: yes — product page: «Daily backups included \\| free \\*forever\\*»" in row
@@ -385,7 +385,7 @@ def test_text_order_and_content():
     pos = _sections_order(txt, heads)
     assert pos == sorted(pos)
     assert "1. [HIGH] No backups by the provider" in txt
-    assert re.search(r"^   Clause    \| clause 10\.4, page 3 \(10 Datensicherung\)$", txt, re.M)
+    assert re.search(r"^   Clause    \| Clause 10\.4, page 3 \(10 Datensicherung\)$", txt, re.M)
     assert re.search(r"^   Your plan \| Daily backups: yes — product page: «Daily backups included \| free", txt, re.M)
     assert "Restore: no — profile (hoster.yaml)" in txt
     assert txt.count("the rule checks: must not be false") == 1
@@ -543,3 +543,19 @@ def test_page_less_source():
     f = _info()
     r = make_report("en", findings=[f.model_copy(update={"ask": "Why Irish law?"})])
     assert "1. Why Irish law? (unnumbered clause)" in questions_text(r)
+
+
+def test_conflict_without_other_clause():
+    f = _conflict().model_copy(update={"other_clause": None, "other_quote": None})
+    r = make_report("en", findings=[f])
+    for fmt in ("md", "text", "html"):
+        out = render(r, fmt, color=False)
+        assert "Notice: 1 month." in out
+        assert "conflicts with" not in out
+    assert "> \n" not in render(r, "md")
+
+
+def test_model_construct_report_is_sorted():
+    r = make_report("en")
+    raw = Report.model_construct(**{**dict(r), "findings": list(reversed(r.findings))})
+    assert render(raw, "md") == render(r, "md")

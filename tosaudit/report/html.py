@@ -52,6 +52,7 @@ table.contra blockquote { margin: .3rem 0 0 0; }
 td ul, .plan ul { margin: 0; padding-left: 1.2rem; }
 .open { background: #fff7e0; border-radius: 4px; padding: .3rem .6rem; }
 ul.problems li { margin: .2rem 0; }
+@media print { body { margin: 0; max-width: none; } article.finding { break-inside: avoid; } }
 """.strip()
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
@@ -133,15 +134,17 @@ def _finding(f: Finding, n: int, hlevel: int, lang: str) -> list[str]:
         out.append('<table class="contra">')
         out.append(f"<thead><tr><th>{e1(t(lang, 'col_clause'))}</th><th>{e1(t(lang, 'col_plan'))}</th></tr></thead>")
         plan = _plan_html(f.features, lang) or e1(t(lang, "unknown"))
-        out.append(f"<tbody><tr><td>{_where(f.clause, lang)}{bq}</td><td>{plan}</td></tr></tbody>")
+        out.append(f"<tbody><tr><td>{_where(f.clause, lang, capital=True)}{bq}</td><td>{plan}</td></tr></tbody>")
         out.append("</table>")
         out.append(meta)
     elif f.kind == "conflict":
         out.append(f"<p>{e1(t(lang, 'clause_a'))} {_where(f.clause, lang)}:</p>")
         out.append(bq)
-        other = _where(f.other_clause, lang) if f.other_clause is not None else ""
-        out.append(f"<p>{e1(t(lang, 'clause_b'))} {other}:</p>")
-        out.append(f"<blockquote>{quote_html(f.other_quote, f.other_clause, f.spans)}</blockquote>")
+        if f.other_clause is not None or f.other_quote:
+            other = f" {_where(f.other_clause, lang)}" if f.other_clause is not None else ""
+            out.append(f"<p>{e1(t(lang, 'clause_b'))}{other}:</p>")
+            if f.other_quote:
+                out.append(f"<blockquote>{quote_html(f.other_quote, f.other_clause, f.spans)}</blockquote>")
         out.append(meta)
     else:
         out.append(f"<p>{_where(f.clause, lang, capital=True)}</p>")

@@ -97,7 +97,7 @@ def _plan_cells(features, lang: str) -> list[str]:
 
 
 def _contradiction_table(f: Finding, lang: str) -> list[str]:
-    clause_cell = f"{_where(f.clause, lang)}<br>«{esc(f.quote)}»"
+    clause_cell = f"{_where(f.clause, lang, capital=True)}<br>«{esc(f.quote)}»"
     plan_cell = "<br>".join(_plan_cells(f.features, lang)) or esc(t(lang, "unknown"))
     return [
         f"| {esc(t(lang, 'col_clause'))} | {esc(t(lang, 'col_plan'))} |",
@@ -121,10 +121,12 @@ def _finding(f: Finding, n: int, level: str, lang: str) -> list[str]:
         out += [f"{esc(t(lang, 'clause_a'))} {_where(f.clause, lang)}:", ""]
         out += blockquote(f.quote)
         out += [""]
-        if f.other_clause is not None:
-            out += [f"{esc(t(lang, 'clause_b'))} {_where(f.other_clause, lang)}:", ""]
-        out += blockquote(f.other_quote or "")
-        out += ["", meta, ""]
+        if f.other_clause is not None or f.other_quote:
+            other = f" {_where(f.other_clause, lang)}" if f.other_clause is not None else ""
+            out += [f"{esc(t(lang, 'clause_b'))}{other}:", ""]
+            if f.other_quote:
+                out += blockquote(f.other_quote) + [""]
+        out += [meta, ""]
     else:
         out += [f"{_where(f.clause, lang, capital=True)} · {meta}", ""]
         out += blockquote(f.quote)

@@ -88,7 +88,7 @@ class _Out:
 
 
 def _where(ref: ClauseRef, lang: str) -> str:
-    s = c.where(ref, lang)
+    s = c.cap(c.where(ref, lang))
     h = c.heading_suffix(ref)
     return f"{s} ({h})" if h else s
 
@@ -124,7 +124,10 @@ def _finding(o: _Out, f: Finding, n: int, lang: str) -> None:
         w = max(len(a), len(b))
         o.column(a, w, [_where(f.clause, lang), quote], ind)
         other = [_where(f.other_clause, lang)] if f.other_clause is not None else []
-        o.column(b, w, other + [f"«{c.one_line(f.other_quote)}»"], ind)
+        if f.other_quote:
+            other.append(f"«{c.one_line(f.other_quote)}»")
+        if other:
+            o.column(b, w, other, ind)
     else:
         a, p = t(lang, "col_clause"), t(lang, "col_plan")
         items, conds = c.plan_evidence(f.features, lang)
