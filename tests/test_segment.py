@@ -577,6 +577,40 @@ def test_bare_number_headings_and_compact_para() -> None:
     ]
 
 
+def test_numbered_paragraphs_and_subheading_inside_para() -> None:
+    t = (
+        "§ 3 Vertragsschluss\n"
+        "1. Die Darstellung der Produkte ist kein Angebot.\n"
+        "2. Der Vertrag kommt mit der Bestätigung zustande.\n"
+        "§ 4 Zahlung\n"
+        "1. Vorkasse\n"
+        "Bei Vorkasse nennen wir die Bankverbindung in der Bestätigung.\n"
+        "2. Rechnung\n"
+        "Die Rechnung ist innerhalb von 14 Tagen zu zahlen.\n"
+    )
+    clauses = segment(make_doc(t, "de"))
+    got = [(c.number, c.ref, c.heading_path) for c in clauses]
+    assert got == [
+        ("§ 3", "§ 3", []),
+        ("1", "§ 3 Nr. 1", ["§ 3 Vertragsschluss"]),
+        ("2", "§ 3 Nr. 2", ["§ 3 Vertragsschluss"]),
+        ("§ 4", "§ 4", []),
+        ("1", "§ 4 Nr. 1", ["§ 4 Zahlung"]),
+        (None, "§ 4", ["§ 4 Zahlung", "1. Vorkasse"]),
+        ("2", "§ 4 Nr. 2", ["§ 4 Zahlung"]),
+        (None, "§ 4", ["§ 4 Zahlung", "2. Rechnung"]),
+    ]
+
+
+def test_same_structure_without_blank_lines() -> None:
+    """ingest drops blank lines; the structure must not depend on them."""
+    for text in ALL_TEXTS:
+        dense = "\n".join(ln for ln in text.splitlines() if ln.strip())
+        a = [(c.number, c.ref, c.heading_path) for c in segment(make_doc(text))]
+        b = [(c.number, c.ref, c.heading_path) for c in segment(make_doc(dense))]
+        assert a == b
+
+
 def test_section_label_with_body_is_a_container() -> None:
     t = "§ 3 Der Vertrag kommt mit der Bestätigung zustande.\n(2) Der Anbieter kann Bestellungen ablehnen.\n"
     clauses = segment(make_doc(t, "de"))

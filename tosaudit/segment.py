@@ -324,7 +324,7 @@ def _heading_like(s: str, max_len: int = 100, max_words: int = 12) -> bool:
     c = s[0]
     if c in _OPENERS:
         c = s[1:2] or "x"
-    if not (c.isupper() or c.isdigit()):
+    if not (c.isupper() or c.isdigit() or c == "§"):
         return False
     if not any(ch.isalpha() for ch in s):
         return False
@@ -355,7 +355,7 @@ def _title_like(rest: str, de: bool) -> bool:
 
 
 def _uhead_like(s: str) -> bool:
-    return _heading_like(s, 80, 10) and not _RE_YEAR_END.search(s)
+    return s[0] != "§" and _heading_like(s, 80, 10) and not _RE_YEAR_END.search(s)
 
 
 def _roman_value(s: str) -> int:
@@ -739,7 +739,8 @@ class _Builder:
                         # "Ziffer 11" after "10.": numbered top-level headings are one level
                         for j in range(len(st) - 1, -1, -1):
                             if st[j].heading and st[j].kind in _TOP_KINDS and len(st[j].nums) == 1:
-                                pos = j
+                                if lab.nums[0] > st[j].nums[0]:  # numbering goes on: a sibling
+                                    pos = j
                                 break
         del st[pos:]
         if heading or kind in WORD_KINDS or kind == "md":
