@@ -20,17 +20,19 @@ from tosaudit.catalogue import Catalogue, load_catalogue
 from tosaudit.errors import InputError, ProfileError, TosauditError
 from tosaudit.ingest import load_bytes, load_text, load_url
 from tosaudit.models import Document, Profile, Report
+from tosaudit.product_page import extract_profile
 from tosaudit.report import common as rc
 from tosaudit.report import questions_text, render
 from tosaudit.report.i18n import t as rt
 from tosaudit.webapp import inputs, view
-from tosaudit.webapp.i18n import t
+from tosaudit.webapp.i18n import enum_value, t
 
 ROOT = Path(__file__).resolve().parent
 SAMPLES_DIR = Path(os.environ.get("TOSAUDIT_SAMPLES", ROOT / "samples"))
 SEVERITIES = ("high", "warning", "info")
 SEV_COLORS = {"high": "#c0392b", "warning": "#d68910", "info": "#2e86c1"}
-SEV_ICON = {"high": "🔴", "warning": "🟠", "info": "🔵"}
+SEV_ICON = {"high": ":red[:material/error:]", "warning": ":orange[:material/warning:]",
+            "info": ":blue[:material/info:]"}
 SS = st.session_state
 
 
@@ -105,6 +107,10 @@ def choose_example(key: str) -> None:
     if sample is not None and sample.profile is not None:
         SS["prefill"] = "sample"
         SS["prefill_sample"] = key
+    elif sample is not None and sample.page is not None:
+        SS["prefill"] = "page"
+        SS["page_src"] = "sample"
+        SS["page_sample"] = key
 
 
 def on_example_change() -> None:
@@ -211,7 +217,7 @@ def sidebar_plan(lang: str, samples: list[inputs.Sample]) -> tuple[Profile, list
     vocab = cat.features
     st.subheader(t(lang, "sec_plan"))
     st.caption(t(lang, "plan_help"))
-    modes = ["none", "sample", "upload"]
+    modes = ["none", "sample", "upload", "page"]
     mode = st.selectbox(t(lang, "prefill"), modes, key="prefill", format_func=lambda m: t(lang, f"prefill_{m}"))
     with_profile = [s for s in samples if s.profile is not None]
     error: str | None = None
@@ -235,7 +241,7 @@ def sidebar_plan(lang: str, samples: list[inputs.Sample]) -> tuple[Profile, list
                     prof = inputs.parse_profile(path.read_bytes(), vocab, source=rel)  # type: ignore[union-attr]
                     apply_prefill(prof, rel, token)
                 except (ProfileError, OSError) as e:
-                    error = str(e)
+                    error = t(lang, "err_profile") + " " + str(e)
         else:
             st.info(t(lang, "no_examples"))
     elif mode == "upload":
@@ -247,9 +253,11 @@ def sidebar_plan(lang: str, samples: list[inputs.Sample]) -> tuple[Profile, list
                     prof = inputs.parse_profile(f.getvalue(), vocab, source=f.name)
                     apply_prefill(prof, f.name, token)
                 except ProfileError as e:
-                    error = str(e)
+                    error = t(lang, "err_profile") + " " + str(e)
+    elif mode == "page":
+        error = product_page_input(lang, samples)
     if error:
-        st.error(view.md(t(lang, "err_profile") + " " + error))
+        st.error(view.md(error))
     base: Profile | None = SS.get("base_profile")
     if base is not None and SS.get("base_label"):
         known = sum(v.value is not None for v in base.features.values())
@@ -275,6 +283,65 @@ def sidebar_plan(lang: str, samples: list[inputs.Sample]) -> tuple[Profile, list
     return profile, bad
 
 
+def product_page_input(lang: str, samples: list[inputs.Sample]) -> str | None:
+    """Read a product page (bundled, URL, file or pasted text) and prefill the form from it."""
+    vocab = catalogue().features
+    with_page = [s for s in samples if s.page is not None]
+    srcs = (["sample"] if with_page else []) + ["url", "file", "text"]
+    if SS.get("page_src") not in srcs:
+        SS["page_src"] = srcs[0]
+    names = {"sample": t(lang, "prefill_sample"), "url": t(lang, "prefill_page_url"),
+             "file": t(lang, "prefill_page_file"), "text": t(lang, "prefill_page_text")}
+    src = st.radio(t(lang, "prefill_page_src"), srcs, key="page_src", horizontal=True,
+                   format_func=lambda x: names[x])
+    doc: Document | None = None
+    try:
+        if src == "sample":
+            keys = [s.key for s in with_page]
+            if SS.get("page_sample") not in keys:
+                SS["page_sample"] = keys[0]
+            labels = {s.key: s.label(lang) for s in with_page}
+            st.selectbox(t(lang, "prefill_sample_pick"), keys, key="page_sample", format_func=lambda k: labels[k])
+            sample = next(s for s in with_page if s.key == SS["page_sample"])
+            data = sample.page.read_bytes()  # type: ignore[union-attr]
+            doc = ingest(sha(data), sample.page.name, data)  # type: ignore[union-attr]
+            doc = doc.model_copy(update={"source": doc.source.model_copy(
+                update={"name": f"samples/{sample.key}/{sample.page.name}"})})  # type: ignore[union-attr]
+        elif src == "file":
+            f = st.file_uploader(t(lang, "prefill_page_file"), type=["html", "htm", "txt", "md", "pdf"],
+                                 key="page_upload")
+            if f is not None:
+                data = f.getvalue()
+                doc = ingest(sha(data), f.name, data)
+        else:
+            with st.form("page_form", border=False):
+                if src == "url":
+                    st.text_input(t(lang, "prefill_page_url"), key="page_url", placeholder="https://")
+                else:
+                    st.text_area(t(lang, "prefill_page_text"), key="page_text", height=150)
+                go = st.form_submit_button(t(lang, "prefill_page_go"))
+            if go:
+                if src == "url":
+                    url = inputs.check_public_url(SS.get("page_url", ""))
+                    SS["page_doc"] = load_url(url, max_bytes=inputs.URL_MAX_BYTES, timeout=inputs.URL_TIMEOUT)
+                else:
+                    SS["page_doc"] = load_text(SS.get("page_text", ""), name=t(lang, "prefill_page_text"))
+            doc = SS.get("page_doc")
+    except inputs.UrlRefused as e:
+        return f"{t(lang, 'err_url')} {t(lang, e.key, **e.kw)}"
+    except TosauditError as e:
+        return f"{t(lang, 'err_page')} {e}"
+    except Exception as e:  # never a traceback on the page
+        return f"{t(lang, 'err_page')} ({type(e).__name__})"
+    if doc is None:
+        return None
+    token = f"page:{doc.source.sha256}"
+    if SS.get("prefill_token") != token:
+        prof = extract_profile(doc, vocab)
+        apply_prefill(prof, doc.source.name, token)
+    return None
+
+
 def feature_widget(fd, lang: str, base: Profile | None):
     wkey = f"f:{fd.key}"
     if wkey not in SS:
@@ -287,11 +354,11 @@ def feature_widget(fd, lang: str, base: Profile | None):
         return st.selectbox(label, opts, key=wkey, format_func=lambda v: names[v], help=fd.help.get(lang))
     if fd.type == "enum":
         opts = [None, *(fd.values or [])]
-        return st.selectbox(label, opts, key=wkey, format_func=lambda v: t(lang, "unknown") if v is None else v,
+        return st.selectbox(label, opts, key=wkey, format_func=lambda v: t(lang, "unknown") if v is None else enum_value(lang, v),
                             help=fd.help.get(lang))
     if SS.get(wkey) is None:
         SS[wkey] = ""
-    unit = f" ({fd.unit})" if fd.unit and fd.unit not in label else ""
+    unit = f" ({fd.unit})" if fd.unit and "(" not in label else ""
     _ = base_v
     return st.text_input(label + unit, key=wkey, placeholder=t(lang, "unknown"), help=fd.help.get(lang))
 
@@ -329,13 +396,14 @@ def read_contract(spec, lang: str) -> tuple[Document | None, str | None]:
 def empty_state(lang: str, samples: list[inputs.Sample]) -> None:
     st.markdown(f"#### {t(lang, 'empty_title')}")
     c1, c2, c3 = st.columns(3)
-    for col, k, icon in ((c1, "empty_1", "📄"), (c2, "empty_2", "🧾"), (c3, "empty_3", "🔎")):
+    for col, k, icon in ((c1, "empty_1", ":material/description:"), (c2, "empty_2", ":material/tune:"),
+                           (c3, "empty_3", ":material/fact_check:")):
         with col.container(border=True):
             st.markdown(f"{icon} {t(lang, k)}")
     with_contract = [s for s in samples if s.contract is not None]
     if with_contract:
         st.markdown(f"**{t(lang, 'try')}:**")
-        cols = st.columns(min(len(with_contract), 4))
+        cols = st.columns(min(len(with_contract), 3))
         for i, s in enumerate(with_contract[:8]):
             cols[i % len(cols)].button(f"▶ {s.label(lang)}", key=f"try:{s.key}", on_click=choose_example,
                                        args=(s.key,), type="primary" if i == 0 else "secondary",
@@ -351,9 +419,9 @@ def summary(report: Report, lang: str) -> None:
         r1[1].metric(f"{SEV_ICON['warning']} {t(lang, 'm_warning')}", counts["warning"])
         r1[2].metric(f"{SEV_ICON['info']} {t(lang, 'm_info')}", counts["info"])
         r2 = st.columns(3)
-        r2[0].metric(f"⚡ {t(lang, 'm_contra')}", counts["contradictions"])
-        r2[1].metric(f"🌐 {t(lang, 'm_lang')}", rt(lang, f"lang_{report.language}"))
-        r2[2].metric(f"📄 {t(lang, 'm_pages')}", "–" if report.pages is None else report.pages,
+        r2[0].metric(f":violet[:material/bolt:] {t(lang, 'm_contra')}", counts["contradictions"])
+        r2[1].metric(f":material/translate: {t(lang, 'm_lang')}", rt(lang, f"lang_{report.language}"))
+        r2[2].metric(f":material/description: {t(lang, 'm_pages')}", "–" if report.pages is None else report.pages,
                      help=t(lang, "m_clauses", n=report.clauses))
     with right:
         st.markdown(f"**{t(lang, 'chart')}**")
@@ -382,7 +450,7 @@ def results(report: Report, doc: Document, lang: str) -> None:
         st.html(view.problems_html(report.problems, lang))
     sec = rc.sections(report)
 
-    st.subheader(f"⚡ {t(lang, 'contra_title')} ({len(sec.contradictions)})")
+    st.subheader(f":material/bolt: {t(lang, 'contra_title')} ({len(sec.contradictions)})")
     if sec.contradictions:
         for f in sec.contradictions:
             st.html(view.contradiction_html(f, lang, doc.text))
@@ -392,12 +460,12 @@ def results(report: Report, doc: Document, lang: str) -> None:
         st.success(t(lang, "contra_none"))
 
     if sec.conflicts:
-        st.subheader(f"↔ {t(lang, 'conflicts_title')} ({len(sec.conflicts)})")
+        st.subheader(f":material/compare_arrows: {t(lang, 'conflicts_title')} ({len(sec.conflicts)})")
         for f in sec.conflicts:
             st.html(view.conflict_html(f, lang, doc.text))
 
     clause_findings = [f for f in report.findings if f.kind == "clause"]
-    st.subheader(f"📋 {t(lang, 'findings_title')} ({len(clause_findings)})")
+    st.subheader(f":material/checklist: {t(lang, 'findings_title')} ({len(clause_findings)})")
     if not clause_findings:
         st.info(t(lang, "no_findings", rules=report.catalogue.selected))
     else:
@@ -431,7 +499,7 @@ def results(report: Report, doc: Document, lang: str) -> None:
 
 
 def downloads(report: Report, lang: str) -> None:
-    st.subheader(f"⬇ {t(lang, 'downloads')}")
+    st.subheader(f":material/download: {t(lang, 'downloads')}")
     stem = Path(rc.one_line(report.source.name) or "contract").stem[:60] or "contract"
     stem = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in stem)
     cols = st.columns(4)
@@ -444,7 +512,7 @@ def downloads(report: Report, lang: str) -> None:
     q = questions_text(report)
     cols[3].download_button(t(lang, "dl_questions"), q, f"{stem}.questions.txt", "text/plain",
                             key="dl_questions", use_container_width=True)
-    with st.expander(f"✉ {t(lang, 'questions_title')}", expanded=False):
+    with st.expander(f":material/mail: {t(lang, 'questions_title')}", expanded=False):
         st.caption(t(lang, "questions_help"))
         st.code(q, language=None, wrap_lines=True)
 
@@ -471,7 +539,7 @@ def main() -> None:
         cat = catalogue()
         st.caption(t(lang, "not_advice") + " · " + t(lang, "catalogue", version=cat.version, rules=len(cat.rules)))
 
-    st.title(f"⚖️ {t(lang, 'title')}")
+    st.title(f":material/balance: {t(lang, 'title')}")
     st.markdown(t(lang, "tagline"))
     st.caption(t(lang, "privacy"))
 

@@ -13,7 +13,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "title": "Check the terms before you sign",
         "tagline": "tosaudit reads German AGB and English terms of service, flags unfair clauses and shows "
                    "where a clause contradicts what your plan really offers.",
-        "privacy": "🔒 Your document is processed on this machine and is not stored: it lives in memory only "
+        "privacy": ":material/lock: Your document is processed on this machine and is not stored: it lives in memory only "
                    "while this page is open. Nothing is uploaded elsewhere – only when you enter a web address "
                    "is that page fetched.",
         "not_advice": "tosaudit points out clauses worth asking about; it is not legal advice.",
@@ -137,7 +137,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "title": "AGB prüfen, bevor Sie unterschreiben",
         "tagline": "tosaudit liest deutsche AGB und englische Terms of Service, markiert unfaire Klauseln und zeigt, "
                    "wo eine Klausel dem widerspricht, was Ihr Tarif wirklich bietet.",
-        "privacy": "🔒 Ihr Dokument wird auf diesem Rechner verarbeitet und nicht gespeichert: Es liegt nur im "
+        "privacy": ":material/lock: Ihr Dokument wird auf diesem Rechner verarbeitet und nicht gespeichert: Es liegt nur im "
                    "Arbeitsspeicher, solange diese Seite offen ist. Nichts wird anderswohin hochgeladen – nur wenn "
                    "Sie eine Webadresse eingeben, wird diese Seite abgerufen.",
         "not_advice": "tosaudit zeigt Klauseln, bei denen sich Nachfragen lohnt; es ist keine Rechtsberatung.",
@@ -258,6 +258,19 @@ STRINGS: dict[str, dict[str, str]] = {
         "catalogue": "Regelkatalog {version} · {rules} Regeln",
     },
 }
+
+
+#: values of enum features, shown in the form
+ENUM_VALUES: dict[str, dict[str, str]] = {
+    "en": {"hourly": "hourly", "daily": "daily", "weekly": "weekly", "monthly": "monthly", "none": "none",
+           "DE": "Germany", "EU": "EU", "worldwide": "worldwide"},
+    "de": {"hourly": "stündlich", "daily": "täglich", "weekly": "wöchentlich", "monthly": "monatlich",
+           "none": "keine", "DE": "Deutschland", "EU": "EU", "worldwide": "weltweit"},
+}
+
+
+def enum_value(lang: str, value: str) -> str:
+    return ENUM_VALUES.get(lang, ENUM_VALUES["en"]).get(value, value)
 
 
 def t(lang: str, key: str, **kw: object) -> str:

@@ -21,6 +21,7 @@ UPLOAD_TYPES: tuple[str, ...] = ("pdf", "html", "htm", "docx", "txt", "md")
 #: preferred contract file of a sample directory
 _AGB_ORDER = ("agb.pdf", "agb.docx", "agb.html", "agb.htm", "agb.md", "agb.txt",
               "terms.pdf", "terms.docx", "terms.html", "terms.md", "terms.txt")
+_PAGE_STEMS = ("product-page", "produktseite", "product")
 URL_MAX_BYTES = 10_000_000
 URL_TIMEOUT = 20.0
 
@@ -37,12 +38,14 @@ class Sample:
     key: str  # folder name relative to samples/, e.g. "homepage-builder"
     contract: Path | None  # agb.* (None: a folder that holds only a profile / product page)
     profile: Path | None
+    page: Path | None = None  # product-page.* (a product page to read the features from)
 
     def label(self, lang: str) -> str:
         names = SAMPLE_NAMES.get(self.key)
         if names:
             return names.get(lang, names["en"])
-        return self.key.replace("/", " · ").replace("-", " ").replace("_", " ").capitalize()
+        parts = [p.replace("-", " ").replace("_", " ") for p in self.key.split("/")]
+        return " · ".join(p[:1].upper() + p[1:] for p in parts)
 
 
 def find_samples(root: Path) -> list[Sample]:
@@ -53,15 +56,17 @@ def find_samples(root: Path) -> list[Sample]:
     if not root.is_dir():
         return []
     dirs: set[Path] = set()
-    for pattern in ("*/agb.*", "*/terms.*", "*/profile*.yaml", "*/profile*.json",
-                    "*/*/agb.*", "*/*/profile*.yaml"):
+    for pattern in ("*/agb.*", "*/terms.*", "*/profile*.yaml", "*/profile*.json", "*/product-page.*",
+                    "*/*/agb.*", "*/*/profile*.yaml", "*/*/product-page.*"):
         dirs.update(p.parent for p in root.glob(pattern) if p.is_file())
     out = []
     for d in dirs:
         contract = next((d / n for n in _AGB_ORDER if (d / n).is_file()), None)
         profs = sorted(list(d.glob("profile*.yaml")) + list(d.glob("profile*.json")))
         profile = (d / "profile.yaml") if (d / "profile.yaml").is_file() else (profs[0] if profs else None)
-        out.append(Sample(key=d.relative_to(root).as_posix(), contract=contract, profile=profile))
+        pages = sorted(p for p in d.iterdir() if p.is_file() and p.stem.lower() in _PAGE_STEMS)
+        out.append(Sample(key=d.relative_to(root).as_posix(), contract=contract, profile=profile,
+                          page=pages[0] if pages else None))
     return sorted(out, key=lambda s: (s.key != "homepage-builder", s.contract is None, s.key))
 
 

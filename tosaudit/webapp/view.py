@@ -50,9 +50,11 @@ CSS = """
 .ta-val.v-unknown{background:#eceff1;color:#52606d;font-weight:600}
 .ta-origin{color:#616e7c;font-size:.82rem}
 .ta-cond{color:#616e7c;font-size:.82rem;font-style:italic}
-.ta-msg{margin:.3em 0}
-.ta-sec{margin:.45em 0 .2em;font-weight:600}
-.ta-card ul.ta-law{margin:.1em 0 .4em 1.2em;padding:0}
+.ta-msg{margin:.3em 0;font-weight:500}
+.ta-sec{font-weight:600}
+.ta-why{margin:.35em 0}
+.ta-law{margin:.25em 0;font-size:.9rem}
+.ta-law a,.ta-law span[title]{white-space:nowrap}
 .ta-card a{color:#1d5fa8}
 .ta-ask{background:#eef5ff;border-radius:8px;padding:.5em .8em;margin:.5em 0 .3em}
 .ta-open{background:#fff8e6;border-radius:8px;padding:.4em .8em;margin:.3em 0}
@@ -135,13 +137,13 @@ def where_html(ref: ClauseRef, lang: str) -> str:
 
 
 def _link(r: LegalRef) -> str:
+    """A citation linked to its source (http(s) only); the summary as its tooltip."""
     cite = esc1(r.citation) or esc1(r.id)
     url = c.safe_url(r.url)
-    s = (f'<a href="{escape(url, quote=True)}" target="_blank" rel="noopener noreferrer">{cite}</a>'
-         if url else cite)
-    if r.summary:
-        s += f' <span class="ta-meta">– {esc1(r.summary)}</span>'
-    return f"<li>{s}</li>"
+    title = f' title="{esc1(r.summary)}"' if r.summary else ""
+    if url:
+        return f'<a href="{escape(url, quote=True)}"{title} target="_blank" rel="noopener noreferrer">{cite}</a>'
+    return f"<span{title}>{cite}</span>"
 
 
 def value_class(v: object) -> str:
@@ -173,13 +175,13 @@ def features_html(features: Sequence[FeatureEvidence], lang: str) -> str:
 def _details(f: Finding, lang: str) -> list[str]:
     out = []
     if f.why:
-        out.append(f'<div class="ta-sec">{esc1(rt(lang, "why"))}</div><div>{esc1(f.why)}</div>')
+        out.append(f'<div class="ta-why"><span class="ta-sec">{esc1(rt(lang, "why"))}:</span> {esc1(f.why)}</div>')
     if f.legal_basis:
-        out.append(f'<div class="ta-sec">{esc1(rt(lang, "legal"))}</div><ul class="ta-law">'
-                   + "".join(_link(r) for r in f.legal_basis) + "</ul>")
+        out.append(f'<div class="ta-law"><span class="ta-sec">{esc1(rt(lang, "legal"))}:</span> '
+                   + " · ".join(_link(r) for r in f.legal_basis) + "</div>")
     if f.decisions:
-        out.append(f'<div class="ta-sec">{esc1(rt(lang, "decisions"))}</div><ul class="ta-law">'
-                   + "".join(_link(r) for r in f.decisions) + "</ul>")
+        out.append(f'<div class="ta-law"><span class="ta-sec">{esc1(rt(lang, "decisions"))}:</span> '
+                   + " · ".join(_link(r) for r in f.decisions) + "</div>")
     if f.ask:
         out.append(f'<div class="ta-ask"><strong>{esc1(rt(lang, "ask"))}:</strong> {esc1(f.ask)}</div>')
     for fe in f.unknown_features:
