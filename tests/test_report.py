@@ -326,7 +326,7 @@ def test_markdown_escapes_contract_text():
     assert XSS not in md
     assert "\\<script\\>alert(1)\\</script\\>" in md
     assert "[availability](http://evil.example)" not in md
-    assert "\\[availability\\](http://evil.example)" in md
+    assert "\\[availability\\](http\\://evil.example)" in md
     assert "\\*on\\*" in md and "\\`code\\`" in md and "\\_x\\_" in md
     # block markers at the start of quoted lines
     assert "> \\# Irish law" in md
@@ -340,7 +340,42 @@ def test_markdown_esc_unit():
     assert esc("&amp;") == "\\&amp;"
     assert esc("# h", start=True) == "\\# h"
     assert esc("2026.11") == "2026.11"
+    assert esc("see https://x.example or www.x.example") == "see https\\://x.example or www\\.x.example"
     assert esc("line\nbreak\x1b[31m") == "line break\\[31m"
+
+
+EVIL = [
+    "<img src=x onerror=alert(1)>",
+    "[click](javascript:alert(1))",
+    "![x](http://evil.example/x.png)",
+    "see http://evil.example and www.evil.example now",
+    "<http://evil.example>",
+    "&lt;script&gt;",
+    "`code` **bold** __u__ ~~s~~ $x$",
+    "# heading\n1. item\n- item\n> quote\n    indented\n===",
+    "a | b | c",
+    "[ref]: http://evil.example",
+]
+
+
+@pytest.mark.parametrize("evil", EVIL)
+def test_markdown_rendered_has_no_injected_markup(evil):
+    """Rendered by a CommonMark parser with GFM tables and autolinks: no link, image,
+    HTML or formatting comes from contract text."""
+    markdown_it = pytest.importorskip("markdown_it")
+    pytest.importorskip("linkify_it")
+    f = _info().model_copy(update={"quote": evil})
+    c = _contradiction().model_copy(update={"quote": evil, "features": [
+        FeatureEvidence(key="a.b", label="x", value=evil, origin="product-page", source=evil)]})
+    html = markdown_it.MarkdownIt("gfm-like", {"linkify": True}).render(
+        render(make_report("en", findings=[f, c]), "md"))
+    hrefs = re.findall(r"<a [^>]*>", html)
+    assert hrefs == ['<a href="https://www.gesetze-im-internet.de/bgb/__307.html">'], hrefs
+    for tag in ("<img", "<script", "<em>x", "<h1>heading", "<ol", "<pre", "<code>code", "<strong>bold",
+                "<s>", "<del>"):
+        assert tag not in html, tag
+    # the table keeps two columns
+    assert html.count("<td>") == 2
 
 
 def test_markdown_german():
@@ -494,6 +529,34 @@ def test_html_marks_escaped_text_inside():
         "spans": [Span(start=2, end=5, text="<b>")]})
     h = render(make_report("en", findings=[f]), "html")
     assert "a <mark>&lt;b&gt;</mark> c" in h
+
+
+@pytest.mark.parametrize("evil", EVIL + ['"><script>alert(1)</script>', "' onmouseover='alert(1)"])
+def test_html_rendered_has_no_injected_markup(evil):
+    from html.parser import HTMLParser
+
+    f = _info().model_copy(update={"quote": evil, "clause": ClauseRef(index=1, ref=evil, heading=evil, start=0,
+                                                                           end=len(evil))})
+    c = _contradiction().model_copy(update={"title": evil, "message": evil, "features": [
+        FeatureEvidence(key="a.b", label=evil, value=evil, origin="product-page", source=evil)]})
+    r = make_report("en", findings=[f, c], problems=[Problem(kind="other", message=evil, page=1)])
+    r = r.model_copy(update={"source": r.source.model_copy(update={"name": evil})})
+    tags: list[tuple[str, list]] = []
+
+    class P(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            tags.append((tag, attrs))
+
+    P().feed(render(r, "html"))
+    allowed = {"html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "h3", "h4", "dl", "dt",
+               "dd", "p", "strong", "section", "article", "span", "table", "thead", "tbody", "tr", "th", "td",
+               "blockquote", "mark", "ul", "li", "a", "code", "br", "div"}
+    assert {t for t, _ in tags} <= allowed
+    for tag, attrs in tags:
+        for name, value in attrs:
+            assert not name.startswith("on"), (tag, name)
+            if name == "href":
+                assert value == "https://www.gesetze-im-internet.de/bgb/__307.html"
 
 
 def test_html_german():

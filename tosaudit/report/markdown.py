@@ -19,6 +19,8 @@ from .i18n import t
 
 # characters with inline meaning in CommonMark/GFM (and GitHub math: $)
 _INLINE = re.compile(r"([\\`*_\[\]<>|~&$])")
+# GFM "extended autolinks": bare URLs and www. names would become links
+_AUTOLINK = re.compile(r"(?i)\b(https?|ftp|file|mailto)(?=:)|\b(www)(?=\.)")
 # block markers at the start of a line: headings, lists, setext underlines, ordered lists
 _LINE_START = re.compile(r"^([#=+-]|\d+(?=[.)]))")
 
@@ -30,6 +32,8 @@ def esc(text: str | None, *, start: bool = False) -> str:
     (``#``, ``-``, ``1.``) at its beginning are escaped too.
     """
     s = _INLINE.sub(r"\\\1", c.one_line(text))
+    # "http\://x", "www\.x": shown the same, but no longer recognised as links
+    s = _AUTOLINK.sub(lambda m: m.group(0) + "\\", s)
     m = _LINE_START.match(s) if start else None
     if m:
         if m.group(1)[0].isdigit():
