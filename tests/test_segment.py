@@ -474,6 +474,27 @@ def test_unnumbered_headings() -> None:
     assert clause_at(t, clauses, "Disputes").heading_path == ["Governing Law"]
 
 
+def test_unnumbered_titles_with_full_stop() -> None:
+    t = (
+        "Ihre Bestellung.\n"
+        "Mit der Bestellung geben Sie ein verbindliches Angebot ab.\n"
+        "Änderungen bleiben vorbehalten.\n"
+        "Preise und Zahlung.\n"
+        "Alle Preise enthalten die gesetzliche Umsatzsteuer.\n"
+        "ABSCHNITT 9 DIESER BEDINGUNGEN ENTHÄLT EINE SCHIEDSKLAUSEL.\n"
+    )
+    clauses = segment(make_doc(t, "de"))
+    got = [(c.number, c.heading_path, t[c.start : c.end][:20]) for c in clauses]
+    assert got == [
+        (None, [], "Ihre Bestellung."),
+        (None, ["Ihre Bestellung."], "Mit der Bestellung g"),
+        (None, ["Ihre Bestellung."], "Änderungen bleiben v"),
+        (None, [], "Preise und Zahlung."),
+        (None, ["Preise und Zahlung."], "Alle Preise enthalte"),
+        (None, ["Preise und Zahlung."], "ABSCHNITT 9 DIESER B"),
+    ]
+
+
 def test_mixed_german_schemes() -> None:
     t = MIXED_SCHEMES
     clauses = segment(make_doc(t, "de"))

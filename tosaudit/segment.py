@@ -382,6 +382,21 @@ def _uhead_like(s: str) -> bool:
     return s[0] != "§" and _heading_like(s, 80, 10) and not _RE_YEAR_END.search(s)
 
 
+def _period_title(s: str) -> bool:
+    """An unnumbered title with a full stop ("Ihre Bestellung.", "Preise und Zahlung.",
+    "Your Order."): every word capitalised or a function word, so no verb in lower case
+    ("Änderungen bleiben vorbehalten." is a sentence); all-caps only up to three words."""
+    if len(s) < 3 or s[-1] != "." or not s[-2].isalpha() or ". " in s:
+        return False
+    core = s[:-1]
+    if not _uhead_like(core):
+        return False
+    words = core.split()
+    if len(words) > 8 or (core.isupper() and len(words) > 3):
+        return False
+    return all(not w[0].isalpha() or w[0].isupper() or w.lower() in FUNCTION_WORDS for w in words)
+
+
 def _roman_value(s: str) -> int:
     vals = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
     s = s.lower()
@@ -476,8 +491,8 @@ def _parse_core(text: str, pos: int, prev: _Line | None) -> _Label | None:
                     rest = _rest(text, m.end())
                     if kind != "part" and not _word_label_ok(rest, text[m.end() :]):
                         return None
-                    if kind == "part" and rest[:1].islower():
-                        return None
+                    if kind == "part" and rest and not (_heading_like(rest) or _heading_like(rest.rstrip("."), 60, 4)):
+                        return None  # "ABSCHNITT 21 DIESER VEREINBARUNG ENTHÄLT ...": a sentence
                     ident = m.group(2)
                     nums = tuple(_int(x) for x in ident.split(".")) if ident[:1].isdigit() else ()
                     return _Label(kind, word=m.group(1), ident=ident, nums=nums, rest=rest)
@@ -840,7 +855,12 @@ def _classify(lines: list[_Line], de: bool) -> None:
         nxt = lines[i + 1] if i + 1 < n else None
         lab = ln.label
         if lab is None:
-            if _uhead_like(ln.text) and _after_paragraph(prv, ln) and _is_body(nxt, de) and not _numbered_section_follows(ln, nxt):
+            if (
+                (_uhead_like(ln.text) or _period_title(ln.text))
+                and _after_paragraph(prv, ln)
+                and _is_body(nxt, de)
+                and not _numbered_section_follows(ln, nxt)
+            ):
                 ln.role = "uhead"
             continue
         if lab.md:
