@@ -307,8 +307,10 @@ def test_markdown_finding_details():
     assert "javascript:" not in md
     assert "- BGH (evil link)" in md
     assert "**Ask the provider:** Do you back up my data daily" in md
-    assert ("Open question: your plan's «Guaranteed uptime» is unknown — ask: "
-            "What does my plan offer regarding «Guaranteed uptime»?") in md
+    # unknown plan feature: the open question replaces the plain "Ask the provider" line
+    assert ("**Open question: your plan's «Guaranteed uptime» is unknown — ask: "
+            "Which availability do you guarantee per month?**") in md
+    assert "**Ask the provider:** Which availability" not in md
     # conflict: both quotes and both clauses
     assert "Clause **§ 2**, page 1:" in md and "conflicts with **§ 15**, page 5:" in md
     assert "> Notice: 1 month." in md and "> Notice: 3 months." in md
@@ -384,7 +386,8 @@ def test_markdown_german():
     for s in ("## Widersprüche zu Ihrem Tarif (1)", "| Klausel | Ihr Tarif |", "**Warum das wichtig ist:**",
               "**Rechtsgrundlage:**", "**Fragen Sie den Anbieter:**", "## Probleme beim Lesen (2)",
               "- **Seite 7:** keine Textebene", "Offene Frage: «Guaranteed uptime» ist für Ihren Tarif unbekannt",
-              "**Ziffer 10.4**, Seite 3", "Daily backups**: ja — Produktseite:", "1 hoch · 2 Warnungen · 1 Hinweis"):
+              "**Ziffer 10.4**, Seite 3", "Offene Frage: «Guaranteed uptime» ist für Ihren Tarif unbekannt — "
+              "fragen Sie: Which availability", "Daily backups**: ja — Produktseite:", "1 hoch · 2 Warnungen · 1 Hinweis"):
         assert s in md, s
     assert "Why it matters" not in md and "Your plan" not in md
 
@@ -428,8 +431,8 @@ def test_text_order_and_content():
     assert "conflicts with | § 15, page 5" in txt
     assert "<https://www.gesetze-im-internet.de/bgb/__307.html>" in txt
     assert "javascript:" not in txt
-    assert "Ask the provider: Which availability do you guarantee per month?" in txt
-    assert "? Open question: your plan's «Guaranteed uptime» is unknown" in txt
+    assert ("   Open question: your plan's «Guaranteed uptime» is unknown — ask: Which availability do you\n"
+            "     guarantee per month?") in txt
     assert "- page 7: no text layer" in txt
     # contract text printed as is (it is not markup here)
     assert XSS in txt
@@ -492,7 +495,8 @@ def test_html_content_order():
     assert "<li>BGH (evil link)</li>" in h
     assert '<div class="plan"><strong>Your plan:</strong><ul><li><strong>Service credits</strong>: none — form' in h
     assert '<span class="where">Unnumbered clause</span>' in h
-    assert "Open question: your plan&#x27;s «Guaranteed uptime» is unknown" in h
+    assert ('<p class="open"><strong>Open question: your plan&#x27;s «Guaranteed uptime» is unknown — ask: '
+            "Which availability do you guarantee per month?</strong></p>") in h
     assert "<strong>page 7:</strong> no text layer" in h
     assert "[availability](http://evil.example)" in h  # shown as text, not a link
     assert 'href="http://evil.example"' not in h
@@ -578,7 +582,6 @@ def test_questions_text_en():
         "1. Do you back up my data daily, as advertised on your product page? (clause 10.4, page 3)",
         "2. Which notice period applies to my contract? (§ 2, page 1; § 15, page 5)",
         "3. Which availability do you guarantee per month? (§ 4 Abs. 3, page 2)",
-        "4. What does my plan offer regarding «Guaranteed uptime»? (§ 4 Abs. 3, page 2)",
     ]
     assert lines[-1] == "Kind regards"
 
@@ -622,3 +625,21 @@ def test_model_construct_report_is_sorted():
     r = make_report("en")
     raw = Report.model_construct(**{**dict(r), "findings": list(reversed(r.findings))})
     assert render(raw, "md") == render(r, "md")
+
+
+def test_unknown_features_without_ask():
+    two = [
+        FeatureEvidence(key="a.x", label="Daily backups", value=None, origin="unknown"),
+        FeatureEvidence(key="a.y", label="Restore", value=None, origin="unknown"),
+    ]
+    f = _clause_unknown().model_copy(update={"ask": "", "unknown_features": two})
+    r = make_report("en", findings=[f])
+    md = render(r, "md")
+    assert ("Open question: your plan's «Daily backups» and «Restore» are unknown — ask: "
+            "What does my plan offer regarding «Daily backups» and «Restore»?") in md
+    assert "Ask the provider" not in md
+    assert "1. What does my plan offer regarding «Daily backups» and «Restore»? (§ 4 Abs. 3, page 2)" in \
+        questions_text(r)
+    de = render(make_report("de", findings=[f]), "md")
+    assert ("Offene Frage: «Daily backups» und «Restore» sind für Ihren Tarif unbekannt — fragen Sie: "
+            "Was bietet mein Tarif bei «Daily backups» und «Restore»?") in de

@@ -104,29 +104,24 @@ def _refs(f: Finding, lang: str) -> list[str]:
 def questions(report: Report) -> list[tuple[str, list[str]]]:
     """(question, [clause refs]) in report order; identical questions are merged.
 
-    Each finding contributes its ``ask``; each feature the rule needed but the
-    profile does not state contributes a question about that feature.
+    Each finding contributes its ``ask``; a finding without one whose rule needed
+    plan features the profile does not state asks about those features.
     """
     lang = report.report_language
     sec = c.sections(report)
     ordered = sec.contradictions + sec.conflicts + [f for s in c.SEVERITIES for f in sec.by_severity[s]]
     items: dict[str, tuple[str, list[str]]] = {}
     for f in ordered:
-        refs = _refs(f, lang)
-        qs: list[tuple[str, str]] = []
-        ask = c.one_line(f.ask)
-        if ask:
-            qs.append((ask.casefold(), ask))
-        for fe in f.unknown_features:
-            q = c.unknown_question(fe, lang)
-            qs.append((f"feature:{fe.key}", q))
-        for key, q in qs:
-            if key not in items:
-                items[key] = (q, [])
-            lst = items[key][1]
-            for r in refs:
-                if r not in lst:
-                    lst.append(r)
+        q = c.provider_question(f, lang)
+        if not q:
+            continue
+        key = q.casefold()
+        if key not in items:
+            items[key] = (q, [])
+        lst = items[key][1]
+        for r in _refs(f, lang):
+            if r not in lst:
+                lst.append(r)
     return list(items.values())
 
 

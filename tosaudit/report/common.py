@@ -176,13 +176,43 @@ def cap(s: str) -> str:
     return s[:1].upper() + s[1:] if s else s
 
 
-def unknown_question(fe: FeatureEvidence, lang: str) -> str:
-    return t(lang, "unknown_feature_q", label=one_line(fe.label) or fe.key)
+def _labels(features: list[FeatureEvidence], lang: str) -> str:
+    """«A», «B» and «C» (distinct labels)."""
+    labels: list[str] = []
+    for fe in features:
+        lab = f"«{one_line(fe.label) or fe.key}»"
+        if lab not in labels:
+            labels.append(lab)
+    if len(labels) <= 1:
+        return "".join(labels)
+    return f"{', '.join(labels[:-1])} {t(lang, 'and')} {labels[-1]}"
 
 
-def open_question(fe: FeatureEvidence, lang: str) -> str:
-    label = one_line(fe.label) or fe.key
-    return t(lang, "open_question", label=label, question=unknown_question(fe, lang))
+def unknown_question(features: list[FeatureEvidence], lang: str) -> str:
+    """The generic question about features the profile does not state."""
+    return t(lang, "unknown_feature_q", labels=_labels(features, lang))
+
+
+def provider_question(f: Finding, lang: str) -> str:
+    """The question to ask about ``f``: its ``ask``, else (for unknown plan
+    features) a question about those features; may be empty."""
+    ask = one_line(f.ask)
+    if ask:
+        return ask
+    return unknown_question(f.unknown_features, lang) if f.unknown_features else ""
+
+
+def open_question(f: Finding, lang: str) -> str:
+    """``Open question: your plan's «A» is unknown — ask: …`` ('' without unknown features).
+
+    This line takes the place of the plain "Ask the provider" line, so the
+    question is shown once.
+    """
+    if not f.unknown_features:
+        return ""
+    labels = {one_line(fe.label) or fe.key for fe in f.unknown_features}
+    key = "open_question_pl" if len(labels) > 1 else "open_question"
+    return t(lang, key, labels=_labels(f.unknown_features, lang), question=provider_question(f, lang))
 
 
 def problem_parts(p: Problem, lang: str) -> tuple[str, str]:

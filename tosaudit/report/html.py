@@ -165,10 +165,10 @@ def _finding(f: Finding, n: int, hlevel: int, lang: str) -> list[str]:
         out.append(f"<p><strong>{e1(t(lang, 'decisions'))}:</strong></p><ul>")
         out += [_legal(r) for r in f.decisions]
         out.append("</ul>")
-    if f.ask:
+    if f.unknown_features:
+        out.append(f'<p class="open"><strong>{e1(c.open_question(f, lang))}</strong></p>')
+    elif c.one_line(f.ask):
         out.append(f"<p><strong>{e1(t(lang, 'ask'))}:</strong> {e1(f.ask)}</p>")
-    for fe in f.unknown_features:
-        out.append(f'<p class="open">{e1(c.open_question(fe, lang))}</p>')
     out.append("</article>")
     return out
 

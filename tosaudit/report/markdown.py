@@ -149,12 +149,10 @@ def _finding(f: Finding, n: int, level: str, lang: str) -> list[str]:
         out += [f"**{esc(t(lang, 'decisions'))}:**", ""]
         out += [f"- {link(r)}" for r in f.decisions]
         out += [""]
-    if f.ask:
-        out += [f"**{esc(t(lang, 'ask'))}:** {esc(f.ask)}", ""]
-    for fe in f.unknown_features:
-        out += [f"- {esc(c.open_question(fe, lang))}"]
     if f.unknown_features:
-        out += [""]
+        out += [f"**{esc(c.open_question(f, lang))}**", ""]
+    elif c.one_line(f.ask):
+        out += [f"**{esc(t(lang, 'ask'))}:** {esc(f.ask)}", ""]
     return out
 
 

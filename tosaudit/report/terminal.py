@@ -139,14 +139,15 @@ def _finding(o: _Out, f: Finding, n: int, lang: str) -> None:
         o.wrap(c.one_line(f.message), ind)
     if f.why:
         o.field(t(lang, "why"), c.one_line(f.why), ind)
-    if f.legal_basis:
-        o.field(t(lang, "legal"), "; ".join(_legal(r) for r in f.legal_basis), ind)
-    if f.decisions:
-        o.field(t(lang, "decisions"), "; ".join(_legal(r) for r in f.decisions), ind)
-    if f.ask:
+    for key, refs in (("legal", f.legal_basis), ("decisions", f.decisions)):
+        if refs:
+            o.wrap(f"{t(lang, key)}:", ind, code=BOLD)
+            for r in refs:
+                o.wrap(f"- {_legal(r)}", ind, ind + "  ")
+    if f.unknown_features:
+        o.wrap(c.open_question(f, lang), ind, ind + "  ", code=BOLD)
+    elif c.one_line(f.ask):
         o.field(t(lang, "ask"), c.one_line(f.ask), ind)
-    for fe in f.unknown_features:
-        o.wrap(f"? {c.open_question(fe, lang)}", ind, ind + "  ")
     o.blank()
 
 
