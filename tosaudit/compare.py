@@ -502,6 +502,11 @@ def _summary(changes: list[FindingChange], clauses: list[ClauseChange], lang: st
         if ch.status == "removed" and ch.old and ch.old.severity != "info":
             out.append((f"Entfallen: {ch.old.title} (bisher Klausel {ch.old.clause or '–'})" if de else
                         f"Gone: {ch.old.title} (was clause {ch.old.clause or '–'})"))
+    for ch in changes:
+        if ch.old and ch.new and ch.status != "added" and SEVERITY_ORDER[ch.new.severity] > SEVERITY_ORDER[ch.old.severity]:
+            out.append((f"Verschärft: {ch.new.title} (Klausel {ch.new.clause or '–'}, {ch.old.severity} → {ch.new.severity})"
+                        if de else
+                        f"Now worse: {ch.new.title} (clause {ch.new.clause or '–'}, {ch.old.severity} → {ch.new.severity})"))
     for cc in clauses:
         if cc.status == "changed" and cc.removed_words and cc.added_words and len(cc.removed_words) < 80:
             out.append((f"Klausel {cc.ref} geändert: „{cc.removed_words}“ → „{cc.added_words}“" if de else

@@ -46,7 +46,9 @@ _UNITS: list[tuple[str, str, float]] = [
     (r"^(woche|week)", "time", 7.0), (r"^(tag|day)", "time", 1.0),
 ]
 _TIME_BASE = {"days": 1.0, "months": 30.0, "years": 365.0}
-_SPLIT_CELLS = regex.compile(r"\s*(?:\t|\s\|\s|\s{3,})\s*")
+_PROVIDER = regex.compile(r"\b((?:[A-ZÄÖÜ][\w&.-]*[ \t]+){0,3}[A-ZÄÖÜ][\w&.-]*[ \t]+(?:GmbH & Co\. KG|GmbH|AG|UG|SE|KG|"
+                          r"Ltd\.?|Inc\.?|LLC|Limited))")
+_WS = regex.compile(r"\s+")
 
 
 @dataclass
@@ -193,7 +195,11 @@ def extract_profile(doc: Document, vocab: Mapping[str, FeatureDef]) -> Profile:
         if 2 < len(s) <= 80:
             plan = s
             break
-    return Profile(plan=plan, url=doc.source.url, features=ordered)
+    provider = None
+    m = _PROVIDER.search(doc.text)
+    if m:
+        provider = _WS.sub(" ", m.group(1)).strip()
+    return Profile(provider=provider, plan=plan, url=doc.source.url, features=ordered)
 
 
 def extract_text(text: str, vocab: Mapping[str, FeatureDef] | None = None) -> Profile:
