@@ -30,7 +30,10 @@ from tosaudit.catalogue import load_catalogue
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
-NAMES = sorted(p.name for p in SAMPLES.iterdir() if (p / "expected.yaml").is_file()) if SAMPLES.is_dir() else []
+NAMES = sorted(
+    p.name for p in SAMPLES.iterdir()
+    if (p / "agb.txt").is_file() and (p / "expected.yaml").is_file() and (p / "profile.yaml").is_file()
+) if SAMPLES.is_dir() else []
 
 
 @lru_cache(maxsize=None)
