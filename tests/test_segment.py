@@ -729,6 +729,8 @@ SENTENCE_CASES = [
     ("Smith vs. Jones took approx. 3 hours until 5 p.m. on Monday. Next.", ["Smith vs. Jones took approx. 3 hours until 5 p.m. on Monday.", "Next."]),
     ('He said "Stop." Then he left.', ['He said "Stop."', "Then he left."]),
     ("Wait... Then go.", ["Wait...", "Then go."]),
+    ("Es gibt zwei Schritte: 1. Sie wählen. 2. Sie zahlen.", ["Es gibt zwei Schritte: 1. Sie wählen.", "2. Sie zahlen."]),
+    ("Es gilt Art. 61 des ital. Verbraucherschutzgesetzes.", ["Es gilt Art. 61 des ital. Verbraucherschutzgesetzes."]),
     ("Wählen Sie zuerst die Farbe (1. Farbe wählen) und dann die Größe.", ["Wählen Sie zuerst die Farbe (1. Farbe wählen) und dann die Größe."]),
     ("Der Vertrag endet. § 5 gilt entsprechend. – Ende.", ["Der Vertrag endet.", "§ 5 gilt entsprechend.", "– Ende."]),
     ("the services are provided `` as is . ''", ["the services are provided `` as is . ''"]),
@@ -765,8 +767,8 @@ def test_linear_enough() -> None:
     unit = "\n\n".join(ALL_TEXTS)
     text = (unit + "\n\n") * (500_000 // len(unit) + 1)
     doc = make_doc(text, "de")
-    t0 = time.perf_counter()
+    t0 = time.process_time()  # CPU time: other processes on the machine do not count
     clauses = segment(doc)
-    dt = time.perf_counter() - t0
+    dt = time.process_time() - t0
     assert len(clauses) > 1000
-    assert dt < 2.0, dt
+    assert dt < 1.5, dt

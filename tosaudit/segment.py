@@ -217,7 +217,8 @@ HARD_ABBREVIATIONS = frozenset(
     abs nr nrn ziff art arts lit buchst bspw evtl ggf ggfs bzw gem vgl inkl ca max min zzgl
     mind sog bzgl einschl ausschl insb insbes entspr str tel hr fr frl dr prof dipl ing kap anh
     anl abschn bd ff hs alt var aufl rn rz az urt tsd mio mrd ggü zus sep sept gez lfd tz anm
-    zt zzt evtl allg abt std
+    zt zzt evtl allg abt std ital franz engl dt österr schweiz gesetzl ges mtl jährl monatl
+    tägl exkl lt bes vers kfm
     e.g i.e mr mrs ms messrs st sec secs sect para paras cl vs approx incl excl dept est
     fig jr sr jan feb mar apr jun jul aug oct nov dec ch pp cf viz al esp resp govt
     """.split()
@@ -255,6 +256,7 @@ _RE_ABBR_START = regex.compile(r"[A-Za-zÄÖÜäöü]\.")
 _RE_LEAD_SEP = regex.compile(r"[\s:–—\-.]*")
 _RE_FIRST_WORD = regex.compile(r"[\w€$£%]+")
 _RE_SENT_INSIDE = regex.compile(r"[a-zäöüß]{2}[.!?]\s+[A-ZÄÖÜ]")
+_RE_ENUM_AHEAD = regex.compile(r"\d{1,2}[.)]\s+[A-ZÄÖÜ]")
 _RE_LEAD_NUMBER = regex.compile(r"\d{1,4}\b")
 _RE_ALNUM = regex.compile(r"[^\W_]")
 _RE_LAST_WORD = regex.compile(r"\w+$")
@@ -1087,7 +1089,7 @@ def split_sentences(text: str, start: int = 0, end: int | None = None, lang: str
         le = ls + len(s)
         cut = ls
         for m in _RE_CAND.finditer(text, ls, le):
-            if _is_boundary(text, ls, le, m.start(), m.end(), de):
+            if _is_boundary(text, ls, le, m.start(), m.end(), de, cut):
                 piece_end = m.end()
                 _add(out, text, cut, piece_end)
                 cut = piece_end
@@ -1105,7 +1107,8 @@ def _add(out: list[Sentence], text: str, a: int, b: int) -> None:
     out.append(Sentence.model_construct(start=a2, end=a2 + len(st)))
 
 
-def _is_boundary(text: str, ls: int, le: int, ps: int, pe: int, de: bool) -> bool:
+def _is_boundary(text: str, ls: int, le: int, ps: int, pe: int, de: bool, cut: int) -> bool:
+    """Does the punctuation ``text[ps:pe]`` end a sentence? ``cut``: where the sentence began."""
     # next non-space character on the line
     j = pe
     while j < le and text[j].isspace():
@@ -1122,8 +1125,10 @@ def _is_boundary(text: str, ls: int, le: int, ps: int, pe: int, de: bool) -> boo
     if first.islower():
         return False
     punct = text[ps:pe]
-    if first.isdigit() and punct[:1] == ".":
-        return False  # "S. 3", "am 3. 5. 2024", "Mo.–Fr. 9 Uhr": a sentence rarely starts with a digit
+    if first.isdigit() and punct[:1] == "." and not _RE_ENUM_AHEAD.match(text, k, le):
+        # "S. 3", "am 3. 5. 2024", "Mo.–Fr. 9 Uhr": a sentence rarely starts with a digit,
+        # unless it is an enumerator ("... wählen. 2. Sie zahlen.")
+        return False
     if "." not in punct or "..." in punct or "…" in punct:
         return True  # "!", "?", ellipsis
     if punct.count(".") > 1:
@@ -1154,6 +1159,14 @@ def _is_boundary(text: str, ls: int, le: int, ps: int, pe: int, de: bool) -> boo
     if _RE_NUMBER.fullmatch(token):
         if text[b : b + 1] in "([":
             return False  # "(1. Farbe wählen)"
+        q = b
+        while q > ls and text[q - 1].isspace():
+            q -= 1
+        c0 = cut
+        while c0 < b and text[c0].isspace():
+            c0 += 1
+        if c0 == b or (q > ls and text[q - 1] in ":;"):
+            return False  # an enumerator: "Schritten: 1. Sie suchen", "... wählen. 2. Sie zahlen"
         if first.isdigit():
             return False  # "am 3. 5. 2024"
         w = _first_word(text[j:le].lstrip(_OPENERS))
