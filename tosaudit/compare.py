@@ -135,7 +135,7 @@ ROWS = list(T)
 
 W = {
     "yes": ("ja", "yes"), "no": ("nein", "no"), "unknown": ("–", "–"), "page": ("Seite", "page"),
-    "contract": ("AGB", "terms"), "months": ("Monate", "months"), "days": ("Tage", "days"),
+    "contract": ("AGB", "terms"), "months": ("Monate", "months"), "month": ("Monat", "month"), "days": ("Tage", "days"),
     "customer": ("Pflicht des Kunden", "customer's duty"), "provider": ("durch den Anbieter", "by the provider"),
     "none_found": ("keine Regel gefunden", "no rule found"), "monthly": ("monatlich", "monthly"),
     "fixed": ("um feste Zeiträume", "by fixed periods"), "none": ("keine", "none"),
@@ -163,20 +163,21 @@ def _num(v: Any, lang: str) -> str:
 # ---------------------------------------------------------------------------- facts
 
 
-def contract_facts(doc_text_sentences: list[tuple[str, str | None]], vocab) -> dict[str, tuple[Any, str, str | None]]:
+def contract_facts(doc_text_sentences: list[tuple[str, str | None]], vocab) -> dict[str, list[tuple[Any, str, str | None]]]:
     """What the contract itself says about term, notice, renewal and availability.
 
-    Reuses the product-page cues on the contract's sentences: ``{feature: (value, sentence, clause)}``.
+    Reuses the product-page cues on the contract's sentences: ``{feature: [(value, sentence, clause), ...]}``
+    (each distinct value once, in the order met; two values mean the contract contradicts itself).
     """
     from tosaudit.product_page import extract_from_sentences
 
     wanted = {k: vocab[k] for k in ("term.min_months", "term.notice_days", "term.renewal", "sla.uptime_pct")
               if k in vocab}
-    out: dict[str, tuple[Any, str, str | None]] = {}
+    out: dict[str, list[tuple[Any, str, str | None]]] = {}
     for sent, ref in doc_text_sentences:
         for k, fv in extract_from_sentences([sent], wanted).items():
-            if k not in out:
-                out[k] = (fv.value, sent, ref)
+            if all(v != fv.value for v, _, _ in out.get(k, [])):
+                out.setdefault(k, []).append((fv.value, sent, ref))
     return out
 
 
@@ -202,20 +203,20 @@ def plan_facts(report: Report, doc, vocab, lang: str) -> dict[str, Fact]:
         return prof.value(key) if prof else None
 
     def both(key: str, fkey: str, fmt) -> None:
-        c = said.get(fkey)
+        cs = said.get(fkey) or []
         p = page_val(fkey)
         parts = []
         src = None
         quote = None
-        if c is not None:
-            parts.append(f"{fmt(c[0])} ({_w('contract', lang)}{' ' + c[2] if c[2] else ''})")
-            src, quote = c[2], c[1]
+        if cs:
+            parts.append(", ".join(f"{fmt(c[0])} ({_w('contract', lang)}{' ' + c[2] if c[2] else ''})" for c in cs))
+            src, quote = cs[0][2], cs[0][1]
         if p is not None:
             parts.append(f"{fmt(p)} ({_w('page', lang)})")
         facts[key] = Fact(key=key, label=_label(key, lang), value=" / ".join(parts) or _w("unknown", lang),
                           source=src, quote=quote)
 
-    both("min_term", "term.min_months", lambda v: f"{_num(v, lang)} {_w('months', lang)}")
+    both("min_term", "term.min_months", lambda v: f"{_num(v, lang)} {_w('month' if v == 1 else 'months', lang)}")
     both("notice", "term.notice_days", lambda v: f"{_num(v, lang)} {_w('days', lang)}")
     both("renewal", "term.renewal", lambda v: _w(v, lang) if v in W else str(v))
     both("availability", "sla.uptime_pct", lambda v: f"{_num(v, lang)} %")
@@ -240,7 +241,7 @@ def plan_facts(report: Report, doc, vocab, lang: str) -> dict[str, Fact]:
                yes=_w("customer", lang),
                none=(_w("provider", lang) + f" ({_w('page', lang)})") if page_val("backup.included") is True else None)
     from_rules("liability", lambda f: f.category == "liability" and ("cap" in f.rule_id or "limit" in f.rule_id))
-    from_rules("suspension", lambda f: f.category == "suspension" and "promised" not in f.rule_id,
+    from_rules("suspension", lambda f: f.category == "suspension" and f.kind != "conflict" and "promised" not in f.rule_id,
                yes=_w("without_notice", lang) if "suspend-without-notice" in by_rule else None)
     counts = report.counts()
     for k in ("contradictions", "conflicts", "high", "warning", "info"):
