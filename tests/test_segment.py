@@ -632,6 +632,31 @@ def test_same_structure_without_blank_lines() -> None:
         assert a == b
 
 
+def test_parts_and_annexes_are_top_level() -> None:
+    t = (
+        "Teil A Allgemeine Bestimmungen\n"
+        "§ 1 Geltung\n"
+        "Diese Bedingungen gelten für alle Verträge.\n"
+        "Teil B Besondere Bestimmungen\n"
+        "§ 2 Speicher\n"
+        "(1) Der Speicher ist auf 10 GB begrenzt.\n"
+        "Anhang 1: Preisliste\n"
+        "Das Basispaket kostet 5 EUR im Monat.\n"
+    )
+    clauses = segment(make_doc(t, "de"))
+    got = [(c.number, c.ref, c.heading_path) for c in clauses]
+    assert got == [
+        ("Teil A", "Teil A", []),
+        ("§ 1", "§ 1", ["Teil A Allgemeine Bestimmungen"]),
+        (None, "§ 1", ["Teil A Allgemeine Bestimmungen", "§ 1 Geltung"]),
+        ("Teil B", "Teil B", []),
+        ("§ 2", "§ 2", ["Teil B Besondere Bestimmungen"]),
+        ("(1)", "§ 2 Abs. 1", ["Teil B Besondere Bestimmungen", "§ 2 Speicher"]),
+        ("Anhang 1", "Anhang 1", []),
+        (None, "Anhang 1", ["Anhang 1: Preisliste"]),
+    ]
+
+
 def test_section_label_with_body_is_a_container() -> None:
     t = "§ 3 Der Vertrag kommt mit der Bestätigung zustande.\n(2) Der Anbieter kann Bestellungen ablehnen.\n"
     clauses = segment(make_doc(t, "de"))

@@ -79,7 +79,8 @@ by the next numbered heading (a document title does not stay in the paths of num
 sections). Numbered top-level headings of different schemes are siblings when the numbering
 goes on (``10.`` then
 ``Ziffer 11``); ``I.``/``A.``/``Teil B`` headings contain the ``§``/numbered sections under
-them.
+them; an annex (``Anlage``, ``Anhang``, ``Annex``, ``Appendix``, ``Schedule``, ``Exhibit``)
+always starts again at the top.
 
 Clauses
 -------
@@ -279,6 +280,7 @@ _OPENERS = "\"'„“‚‘«»([{"
 
 SECTION_KINDS = frozenset({"para", "art", "ziffer", "section", "part", "uroman", "ualpha", "md"})
 WORD_KINDS = frozenset({"para", "art", "ziffer", "section", "part"})
+_ANNEX_WORDS = frozenset({"anlage", "anhang", "annex", "appendix", "schedule", "exhibit"})
 _TOP_KINDS = frozenset({"para", "art", "ziffer", "section", "dec"})
 
 
@@ -774,6 +776,12 @@ class _Builder:
                         # a list that starts again, or a gap in the numbering: a sibling
                         hs = [k for k in same if st[k].heading == heading]
                         pos = hs[-1] if hs else j
+                elif kind == "part":
+                    # "Teil B", "Anhang A", "Annex 1" sit above the numbered sections: under
+                    # another kind of part at most ("Teil A" > "Kapitel 2")
+                    pos = 0
+                    if lab.word.lower() not in _ANNEX_WORDS:
+                        pos = max((j + 1 for j in range(len(st)) if st[j].kind == "part"), default=0)
                 else:
                     pos = len(st)
                     if heading and kind in _TOP_KINDS and len(lab.nums) == 1:
