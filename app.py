@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from tosaudit.audit import audit_document
-from tosaudit.catalogue import Catalogue, load_catalogue
+from tosaudit.catalogue import Catalogue, CatalogueError, load_catalogue
 from tosaudit.errors import InputError, ProfileError, TosauditError
 from tosaudit.ingest import load_bytes, load_text, load_url
 from tosaudit.models import Document, Profile, Report
@@ -557,4 +557,7 @@ def main() -> None:
     results(report, doc, lang)
 
 
-main()
+try:
+    main()
+except CatalogueError as exc:  # a broken rule catalogue: say so, no traceback
+    st.error(view.md(f"tosaudit: {exc}"))

@@ -106,6 +106,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "no_findings": "No risky clauses were found. That does not prove the contract is fair: tosaudit knows "
                        "{rules} kinds of clause.",
         "context": "Clause in context",
+        "open_q": "Open question: your plan's {labels} is not known, so this clause could not be checked "
+                  "against the plan. Fill it in on the left, or ask the provider.",
         "message": "What it says",
         "your_plan": "Your plan",
         "from": "from",
@@ -231,6 +233,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "no_findings": "Es wurden keine riskanten Klauseln gefunden. Das beweist nicht, dass der Vertrag fair ist: "
                        "tosaudit kennt {rules} Arten von Klauseln.",
         "context": "Klausel im Zusammenhang",
+        "open_q": "Offene Frage: {labels} ist für Ihren Tarif nicht bekannt, daher konnte die Klausel nicht mit "
+                  "dem Tarif verglichen werden. Tragen Sie den Wert links ein, oder fragen Sie den Anbieter.",
         "message": "Was sie sagt",
         "your_plan": "Ihr Tarif",
         "from": "aus",

@@ -182,10 +182,11 @@ def _details(f: Finding, lang: str) -> list[str]:
     if f.decisions:
         out.append(f'<div class="ta-law"><span class="ta-sec">{esc1(rt(lang, "decisions"))}:</span> '
                    + " · ".join(_link(r) for r in f.decisions) + "</div>")
+    if f.unknown_features:
+        labels = ", ".join(f"«{c.one_line(fe.label) or fe.key}»" for fe in f.unknown_features)
+        out.append(f'<div class="ta-open">{esc1(t(lang, "open_q", labels=labels))}</div>')
     if f.ask:
         out.append(f'<div class="ta-ask"><strong>{esc1(rt(lang, "ask"))}:</strong> {esc1(f.ask)}</div>')
-    for fe in f.unknown_features:
-        out.append(f'<div class="ta-open">{esc1(c.open_question(fe, lang))}</div>')
     return out
 
 
