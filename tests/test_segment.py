@@ -474,6 +474,31 @@ def test_unnumbered_headings() -> None:
     assert clause_at(t, clauses, "Disputes").heading_path == ["Governing Law"]
 
 
+def test_german_unnumbered_headings() -> None:
+    t = (
+        "Nutzungsbedingungen für den Fotospeicher\n"
+        "Mit der Registrierung akzeptieren Sie diese Bedingungen.\n"
+        "Haftung\n"
+        "Wir haften nur für Vorsatz und grobe Fahrlässigkeit.\n"
+        "Für den Verlust von Fotos haften wir nicht.\n"
+        "Datensicherung\n"
+        "Sie sichern Ihre Fotos selbst, z. B. auf einer externen Festplatte.\n"
+    )
+    clauses = segment(make_doc(t))
+    got = [(c.number, c.ref, c.heading_path) for c in clauses]
+    title = "Nutzungsbedingungen für den Fotospeicher"
+    # unnumbered headings are siblings of each other: the title heads only the preamble
+    assert got == [
+        (None, None, []),
+        (None, None, [title]),
+        (None, None, []),
+        (None, None, ["Haftung"]),
+        (None, None, ["Haftung"]),
+        (None, None, []),
+        (None, None, ["Datensicherung"]),
+    ]
+
+
 def test_unnumbered_titles_with_full_stop() -> None:
     t = (
         "Ihre Bestellung.\n"

@@ -1162,7 +1162,7 @@ def _is_boundary(text: str, ls: int, le: int, ps: int, pe: int, de: bool, cut: i
         return False
     if tl in SOFT_ABBREVIATIONS:
         return nxt.isupper()
-    if _RE_LABEL_PREFIX.fullmatch(text[ls:ps]):
+    if ps - ls <= 40 and _RE_LABEL_PREFIX.fullmatch(text, ls, ps):
         return False  # "10. Haftung", "§ 5. ...", "II. ..."
     if _RE_NUMBER.fullmatch(token):
         if text[b : b + 1] in "([":
