@@ -74,8 +74,8 @@ numbering (``Ihre Inhalte`` + ``2. Ihre Inhalte. Bei ...``: a web page's anchor)
 **Headings are their own short clause** (number and ref of the heading's label, heading path
 of the *enclosing* headings), and open a section: the clauses that follow carry the heading
 text (as printed, white space collapsed, bullets and ``#`` removed) in their
-``heading_path``. Unnumbered headings sit under the current numbered heading and are closed
-by the next numbered heading (a document title does not stay in the paths of numbered
+``heading_path``. Unnumbered headings sit under the current numbered heading, replace each
+other (siblings), and are closed by the next numbered heading (a document title does not stay in the paths of numbered
 sections). Numbered top-level headings of different schemes are siblings when the numbering
 goes on (``10.`` then
 ``Ziffer 11``); ``I.``/``A.``/``Teil B`` headings contain the ``§``/numbered sections under
@@ -136,7 +136,8 @@ does not end a sentence
   brackets (``(1. Farbe wählen)``).
 
 Decimal numbers, URLs and e-mail addresses never split: a sentence end needs white space
-after the punctuation. ``lang`` only matters for German ordinals (``bis zum 3. Werktag``).
+after the punctuation. ``lang`` only matters for German ordinals (``bis zum 3. Werktag``),
+which are recognised unless ``lang == "en"``.
 
 Language and speed
 ------------------
