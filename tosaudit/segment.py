@@ -121,14 +121,16 @@ Split on line breaks (each line is at least one sentence, so each list item is o
 after ``.`` ``!`` ``?`` ``…`` followed by white space -- never on ``;`` or ``:``. A full stop
 does not end a sentence
 
-* before a lower-case letter or digit (``ca. zwei``, ``am 3. 5.``, LexGLUE's lower-cased
-  ``the company 's services . we``);
+* before a lower-case letter (``ca. zwei``, LexGLUE's lower-cased ``the company 's
+  services . we``) or a digit (``am 3. 5.``, ``Mo.–Fr. 9 Uhr``) -- unless the digit starts an
+  enumerator (``... wählen. 2. Sie zahlen.``);
 * after an abbreviation (``z. B.``, ``z.B.``, ``ggf.``, ``bzw.``, ``Abs.``, ``Nr.``,
-  ``Ziff.``, ``Art.``, ``i. V. m.``, ``vgl.``, ``e.g.``, ``i.e.``, ``No.``, ``Sec.``,
+  ``Ziff.``, ``Art.``, ``i. V. m.``, ``vgl.``, ``e.g.``, ``i.e.``, ``Sec.``,
   ``U.S.``, ``Mr.``, ``Dr.``, ``p.m.`` ... see ``HARD_ABBREVIATIONS``), after a single letter
   (initials, ``S. 1``) and after letter-dot groups (``i.V.m.``, ``U.S.``);
 * after an ordinal number before a month, after ``am``/``zum``/``bis`` ... (``am 3. Mai``,
-  ``bis zum 3. Werktag``), and after a line-start label (``10. Haftung``);
+  ``bis zum 3. Werktag``), after a line-start label (``10. Haftung``), and after a number
+  that begins its sentence or follows ``:``/``;`` (``Schritte: 1. Sie wählen.``);
 * after ``etc.``, ``usw.``, ``Inc.``, ``Ltd.``, ``Corp.``, ``Co.``, ``MwSt.``, ``no.`` ...
   (``SOFT_ABBREVIATIONS``) unless an upper-case letter follows directly (``Acme Inc. We ...``
   splits, ``Acme Inc. ("Acme")`` does not);
