@@ -20,6 +20,8 @@ from tosaudit.catalogue import Catalogue, CatalogueError, load_catalogue
 from tosaudit.errors import InputError, ProfileError, TosauditError
 from tosaudit.ingest import load_bytes, load_text, load_url
 from tosaudit.models import Document, Profile, Report
+from tosaudit.compare import FindingRef, PlanSummary, compare, plan_facts, render_comparison
+from tosaudit.features import merge_profiles
 from tosaudit.product_page import extract_profile
 from tosaudit.report import common as rc
 from tosaudit.report import questions_text, render
@@ -68,15 +70,15 @@ def sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def audit(doc: Document, profile: Profile | None, report_lang: str | None) -> Report:
+def audit(doc: Document, profile: Profile | None, report_lang: str | None, memo: str = "_audit_memo") -> Report:
     """Only the audit re-runs when a feature changes (the document comes from the cache)."""
     key = (doc.source.sha256, doc.source.name, profile.model_dump_json() if profile else "",
            report_lang or "")
-    memo = SS.get("_audit_memo")
-    if memo and memo[0] == key:
-        return memo[1]
+    last = SS.get(memo)
+    if last and last[0] == key:
+        return last[1]
     report = audit_document(doc, catalogue(), profile, report_lang=report_lang)
-    SS["_audit_memo"] = (key, report)
+    SS[memo] = (key, report)
     return report
 
 
@@ -351,11 +353,12 @@ def feature_widget(fd, lang: str, base: Profile | None):
     if fd.type == "bool":
         opts = [None, True, False]
         names = {None: t(lang, "unknown"), True: t(lang, "yes"), False: t(lang, "no")}
-        return st.selectbox(label, opts, key=wkey, format_func=lambda v: names[v], help=fd.help.get(lang))
+        return st.selectbox(label, opts, key=wkey, format_func=lambda v: names[v], help=fd.help.get(lang),
+                            placeholder=t(lang, "unknown"))
     if fd.type == "enum":
         opts = [None, *(fd.values or [])]
         return st.selectbox(label, opts, key=wkey, format_func=lambda v: t(lang, "unknown") if v is None else enum_value(lang, v),
-                            help=fd.help.get(lang))
+                            help=fd.help.get(lang), placeholder=t(lang, "unknown"))
     if SS.get(wkey) is None:
         SS[wkey] = ""
     unit = f" ({fd.unit})" if fd.unit and "(" not in label else ""
@@ -407,7 +410,7 @@ def empty_state(lang: str, samples: list[inputs.Sample]) -> None:
         for i, s in enumerate(with_contract[:8]):
             cols[i % len(cols)].button(f"▶ {s.label(lang)}", key=f"try:{s.key}", on_click=choose_example,
                                        args=(s.key,), type="primary" if i == 0 else "secondary",
-                                       use_container_width=True)
+                                       width="stretch")
 
 
 def summary(report: Report, lang: str) -> None:
@@ -504,17 +507,117 @@ def downloads(report: Report, lang: str) -> None:
     stem = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in stem)
     cols = st.columns(4)
     cols[0].download_button(t(lang, "dl_json"), render(report, "json"), f"{stem}.tosaudit.json",
-                            "application/json", key="dl_json", use_container_width=True)
+                            "application/json", key="dl_json", width="stretch")
     cols[1].download_button(t(lang, "dl_md"), render(report, "md"), f"{stem}.tosaudit.md",
-                            "text/markdown", key="dl_md", use_container_width=True)
+                            "text/markdown", key="dl_md", width="stretch")
     cols[2].download_button(t(lang, "dl_html"), render(report, "html"), f"{stem}.tosaudit.html",
-                            "text/html", key="dl_html", use_container_width=True)
+                            "text/html", key="dl_html", width="stretch")
     q = questions_text(report)
     cols[3].download_button(t(lang, "dl_questions"), q, f"{stem}.questions.txt", "text/plain",
-                            key="dl_questions", use_container_width=True)
+                            key="dl_questions", width="stretch")
     with st.expander(f":material/mail: {t(lang, 'questions_title')}", expanded=False):
         st.caption(t(lang, "questions_help"))
         st.code(q, language=None, wrap_lines=True)
+
+
+# ----------------------------------------------------------------------------- compare plans
+
+
+def plan_profile(data: bytes, name: str) -> Profile:
+    """A profile from a YAML/JSON file, or proposed from a product page."""
+    if name.lower().endswith((".yaml", ".yml", ".json")):
+        return inputs.parse_profile(data, catalogue().features, source=name)
+    return extract_profile(ingest(sha(data), name, data), catalogue().features)
+
+
+def plan_summary(slot: int, lang: str, samples: list[inputs.Sample]) -> PlanSummary | None:
+    """One plan of the comparison: pick a bundled plan or upload a contract (+ profile or product page)."""
+    with_contract = [s for s in samples if s.contract is not None]
+    keys = [s.key for s in with_contract] + ["__own__"]
+    labels = {s.key: s.label(lang) for s in with_contract} | {"__own__": t(lang, "cmp_own")}
+    wkey = f"cmp_src_{slot}"
+    if SS.get(wkey) not in keys:
+        family = [k for k in keys if k.startswith("family/")]
+        pool = family if len(family) >= 2 else keys[:-1]
+        SS[wkey] = pool[slot % len(pool)] if pool else "__own__"
+    choice = st.selectbox(t(lang, "cmp_plan", n=slot + 1), keys, key=wkey, format_func=lambda k: labels[k])
+    try:
+        if choice == "__own__":
+            f = st.file_uploader(t(lang, "cmp_contract"), type=list(inputs.UPLOAD_TYPES), key=f"cmp_up_{slot}")
+            pf = st.file_uploader(t(lang, "cmp_features"), key=f"cmp_prof_{slot}",
+                                  type=["yaml", "yml", "json", "html", "htm", "txt", "md", "pdf"])
+            if f is None:
+                return None
+            data = f.getvalue()
+            doc = ingest(sha(data), f.name, data)
+            profile = plan_profile(pf.getvalue(), pf.name) if pf is not None else None
+            name = Path(f.name).stem
+        else:
+            sample = next(s for s in with_contract if s.key == choice)
+            data = sample.contract.read_bytes()  # type: ignore[union-attr]
+            doc = ingest(sha(data), sample.contract.name, data)  # type: ignore[union-attr]
+            profile = None
+            if sample.page is not None:
+                profile = plan_profile(sample.page.read_bytes(), sample.page.name)
+            if sample.profile is not None:
+                own = inputs.parse_profile(sample.profile.read_bytes(), catalogue().features,
+                                           source=f"samples/{sample.key}/{sample.profile.name}")
+                profile = merge_profiles(profile, own)
+            name = sample.label(lang)
+        report = audit(doc, profile, lang, memo=f"_cmp_memo_{slot}")
+        if profile is not None and profile.plan:
+            name = profile.plan
+        facts = plan_facts(report, doc.model_copy(update={"lang": report.language}), catalogue().features, lang)
+        st.caption(view.md(f"{doc.source.name} · {rt(lang, 'lang_' + report.language)}"))
+        return PlanSummary(name=name, contract=doc.source.name, profile=profile, facts=facts,
+                           counts=report.counts(),
+                           findings=[FindingRef.of(f) for f in report.findings if f.severity != "info"])
+    except (TosauditError, OSError) as e:
+        st.error(view.md(f"{t(lang, 'err_input')} {e}"))
+    except Exception as e:  # never a traceback on the page
+        st.error(view.md(t(lang, "err_unexpected", kind=type(e).__name__)))
+    return None
+
+
+def compare_tab(lang: str, samples: list[inputs.Sample]) -> None:
+    st.markdown(t(lang, "cmp_intro"))
+    n = st.radio(t(lang, "cmp_n"), [2, 3], key="cmp_n", horizontal=True)
+    cols = st.columns(n)
+    plans: list[PlanSummary] = []
+    for i in range(n):
+        with cols[i], st.container(border=True):
+            p = plan_summary(i, lang, samples)
+            if p is not None:
+                plans.append(p)
+    if len(plans) < 2:
+        st.info(t(lang, "cmp_need"))
+        return
+    seen: dict[str, int] = {}
+    for p in plans:  # unique column names
+        seen[p.name] = seen.get(p.name, 0) + 1
+        if seen[p.name] > 1:
+            p.name = f"{p.name} ({seen[p.name]})"
+    comp = compare([], report_lang=lang)
+    comp.plans = plans
+    st.subheader(f":material/view_column: {t(lang, 'cmp_table')}")
+    df = pd.DataFrame(
+        {p.name: [p.facts[k].value if k in p.facts else "–" for k, _ in comp.rows] for p in plans},
+        index=pd.Index([label for _, label in comp.rows], name=t(lang, "cmp_row")),
+    )
+    st.dataframe(df, width="stretch", height=38 + 35 * len(df),
+                 column_config={"_index": st.column_config.TextColumn(width="medium")})
+    st.subheader(f":material/checklist: {t(lang, 'cmp_findings')}")
+    fcols = st.columns(len(plans))
+    for col, p in zip(fcols, plans):
+        with col:
+            st.html(view.plan_findings_html(p, lang))
+    c1, c2, c3 = st.columns(3)
+    c1.download_button(t(lang, "cmp_dl_md"), render_comparison(comp, "md"), "comparison.md", "text/markdown",
+                       key="cmp_dl_md", width="stretch")
+    c2.download_button(t(lang, "cmp_dl_html"), render_comparison(comp, "html"), "comparison.html", "text/html",
+                       key="cmp_dl_html", width="stretch")
+    c3.download_button(t(lang, "cmp_dl_json"), render_comparison(comp, "json"), "comparison.json",
+                       "application/json", key="cmp_dl_json", width="stretch")
 
 
 # ----------------------------------------------------------------------------- page
@@ -543,6 +646,19 @@ def main() -> None:
     st.markdown(t(lang, "tagline"))
     st.caption(t(lang, "privacy"))
 
+    # lazy tabs: only the open one runs (comparing audits several contracts)
+    tab_audit, tab_compare = st.tabs([f":material/fact_check: {t(lang, 'tab_audit')}",
+                                      f":material/view_column: {t(lang, 'tab_compare')}"],
+                                     key="tab", on_change="rerun")
+    if tab_compare.open:
+        with tab_compare:
+            compare_tab(lang, samples)
+    if tab_audit.open or not tab_compare.open:
+        with tab_audit:
+            audit_tab(spec, profile, lang, samples)
+
+
+def audit_tab(spec, profile: Profile, lang: str, samples: list[inputs.Sample]) -> None:
     doc, error = read_contract(spec, lang)
     if error:
         st.error(view.md(error), icon="🚫")

@@ -269,6 +269,21 @@ def finding_html(f: Finding, lang: str, doc_text: str | None = None) -> str:
     ])
 
 
+def plan_findings_html(plan, lang: str) -> str:
+    """The (non-info) findings of one plan of a comparison, as a short list."""
+    items = []
+    for f in plan.findings:
+        where = esc1(f.clause) if f.clause else "–"
+        if f.other_clause:
+            where += f" ↔ {esc1(f.other_clause)}"
+        kind = ' <span class="ta-badge kind">⚡</span>' if f.kind == "contradiction" else ""
+        items.append(f'<li>{sev_badge(f.severity, lang)}{kind} {esc1(f.title)} '
+                     f'<span class="ta-meta">({where})</span></li>')
+    body = "".join(items) or f'<li class="ta-meta">{esc1(t(lang, "cmp_none"))}</li>'
+    return (f'<div class="ta-card ta-plancmp" data-kind="plan"><div class="ta-title">{esc1(plan.name)}</div>'
+            f'<ul class="ta-feat">{body}</ul></div>')
+
+
 def problems_html(problems: Sequence[Problem], lang: str) -> str:
     items = []
     for p in problems:
