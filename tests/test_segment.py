@@ -773,6 +773,8 @@ SENTENCE_CASES = [
     ("We may, e.g. for security, suspend. We will, i.e. in writing, inform you.", ["We may, e.g. for security, suspend.", "We will, i.e. in writing, inform you."]),
     ("Example Inc. and Foo Ltd. and Bar Corp. and Baz Co. provide it.", ["Example Inc. and Foo Ltd. and Bar Corp. and Baz Co. provide it."]),
     ('Example Inc. ("Example") provides it. We agree.', ['Example Inc. ("Example") provides it.', "We agree."]),
+    ("Your contract is with Example, Inc. Our policy applies.", ["Your contract is with Example, Inc.", "Our policy applies."]),
+    ("EXAMPLE INC. EXPRESSLY DISCLAIMS ALL WARRANTIES.", ["EXAMPLE INC. EXPRESSLY DISCLAIMS ALL WARRANTIES."]),
     ("See Sec. 4 and No. 5 of the U.S. Code. Mr. Smith and Dr. Jones agree.", ["See Sec. 4 and No. 5 of the U.S. Code.", "Mr. Smith and Dr. Jones agree."]),
     ("The answer is no. We decide.", ["The answer is no.", "We decide."]),
     ("Files, images, etc. are yours. Etc. ends here etc. It does.", ["Files, images, etc. are yours.", "Etc. ends here etc.", "It does."]),

@@ -132,8 +132,8 @@ does not end a sentence
   ``bis zum 3. Werktag``), after a line-start label (``10. Haftung``), and after a number
   that begins its sentence or follows ``:``/``;`` (``Schritte: 1. Sie wählen.``);
 * after ``etc.``, ``usw.``, ``Inc.``, ``Ltd.``, ``Corp.``, ``Co.``, ``MwSt.``, ``no.`` ...
-  (``SOFT_ABBREVIATIONS``) unless an upper-case letter follows directly (``Acme Inc. We ...``
-  splits, ``Acme Inc. ("Acme")`` does not);
+  (``SOFT_ABBREVIATIONS``) unless a capitalised word follows directly (``Acme Inc. We ...``
+  splits; ``Acme Inc. ("Acme")`` and all-caps ``GROUP INC. EXPRESSLY ...`` do not);
 * when only punctuation follows on the line (LexGLUE's ``as is . ''``), and after a number in
   brackets (``(1. Farbe wählen)``).
 
@@ -1164,7 +1164,9 @@ def _is_boundary(text: str, ls: int, le: int, ps: int, pe: int, de: bool, cut: i
     if len(token) == 1 and token.isalpha():
         return False
     if tl in SOFT_ABBREVIATIONS:
-        return nxt.isupper()
+        # a capitalised word follows ("Dropbox, Inc. Our ..."); not in all-caps text
+        # ("GROUP INC. EXPRESSLY DISCLAIMS") and not before a bracket ("Inc. (\"Acme\")")
+        return nxt.isupper() and j + 1 < le and text[j + 1].islower()
     if ps - ls <= 40 and _RE_LABEL_PREFIX.fullmatch(text, ls, ps):
         return False  # "10. Haftung", "§ 5. ...", "II. ..."
     if _RE_NUMBER.fullmatch(token):
