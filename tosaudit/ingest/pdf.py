@@ -238,13 +238,18 @@ def _no_text(page: int) -> Problem:
                    message=f"page {page} has no text layer (an image or a scan); its text is missing, run OCR on the file")
 
 
+_ODD = re.compile(r"[\ufffd\x00-\x08\x0b\x0c\x0e-\x1f\ue000-\uf8ff]")
+_SPACE = re.compile(r"\s+")
+
+
 def _check_garbage(text: str, page: int, res: PdfResult) -> None:
-    chars = [c for c in text if not c.isspace()]
-    if len(chars) < 40:
+    """A text layer that is mostly not letters, or full of unmapped glyphs, is suspect."""
+    n = len(text) - sum(len(m) for m in _SPACE.findall(text))
+    if n < 40:
         return
     letters = len(_LETTER.findall(text))
-    odd = sum(1 for c in chars if c == "\ufffd" or ord(c) < 32 or 0xE000 <= ord(c) <= 0xF8FF)
-    if letters < 0.5 * len(chars) or odd > 0.1 * len(chars):
+    odd = len(_ODD.findall(text))
+    if letters < 0.3 * n or odd > 0.1 * n:
         res.problems.append(Problem(kind="ocr-suspect", page=page,
                                     message=f"page {page}: the text layer looks garbled (broken font encoding or poor OCR)"))
 
