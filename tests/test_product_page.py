@@ -3,6 +3,8 @@ including sentences that must NOT set a feature (paid extras, other plans, negat
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tosaudit.catalogue import load_catalogue
@@ -187,3 +189,33 @@ def test_cli_features(tmp_path, capsys):
 
     data = json.loads((tmp_path / "p.json").read_text(encoding="utf-8"))
     assert data["features"]["price.guarantee_months"]["value"] == 12
+
+
+PRICING = Path(__file__).resolve().parent.parent / "samples" / "family" / "pricing.html"
+
+
+@pytest.mark.parametrize("plan,expected", [
+    ("Start", {"sla.uptime_pct": 99.5, "term.min_months": 0, "term.notice_days": 14, "storage.gb": 10}),
+    ("Plus", {"sla.uptime_pct": 99.9, "price.guarantee_months": 24, "traffic.unlimited": True, "term.min_months": 12,
+              "backup.included": True}),
+    ("pro", {"sla.uptime_pct": 99.99, "traffic.limit_gb": 5000, "price.monthly_eur": 29}),
+])
+def test_pricing_table_column(plan, expected):
+    from tosaudit.product_page import profile_from_source
+
+    prof = profile_from_source(PRICING, VOCAB, plan=plan)
+    for k, v in expected.items():
+        assert prof.value(k) == pytest.approx(v) if isinstance(v, float) else prof.value(k) == v, k
+    if plan == "Start":
+        assert prof.value("backup.included") is None  # "gegen Aufpreis"
+    assert plan.lower() in (prof.plan or "").lower()
+
+
+def test_pricing_table_without_plan_sets_nothing_from_the_table(capsys):
+    from tosaudit.cli import main
+    from tosaudit.product_page import profile_from_source
+
+    prof = profile_from_source(PRICING, VOCAB)
+    assert prof.value("sla.uptime_pct") is None and prof.value("backup.included") is None
+    assert main(["features", str(PRICING)]) == 0
+    assert "--plan" in capsys.readouterr().err

@@ -293,7 +293,8 @@ def locate_plan(spec: str) -> tuple[Path, Path | None, Path | None]:
 
 
 def _audit(contract: Path | str, page: Path | str | None, profile: Path | str | Profile | None, cat, **options):
-    from tosaudit.api import load_source, profile_from_page
+    from tosaudit.api import load_source
+    from tosaudit.product_page import profile_from_source
     from tosaudit.audit import audit_document
     from tosaudit.features import load_profile, merge_profiles
 
@@ -301,7 +302,7 @@ def _audit(contract: Path | str, page: Path | str | None, profile: Path | str | 
     if prof is not None and not isinstance(prof, Profile):
         prof = load_profile(prof, cat.features)
     if page is not None:
-        prof = merge_profiles(profile_from_page(page, cat), prof)  # type: ignore[arg-type]
+        prof = merge_profiles(profile_from_source(page, cat.features), prof)  # type: ignore[arg-type]
     doc = load_source(contract)
     report = audit_document(doc, cat, prof, **options)  # type: ignore[arg-type]
     return report, doc.model_copy(update={"lang": report.language})

@@ -124,17 +124,64 @@ def _value_of(cue: _Cue, m: Any, fd: FeatureDef) -> Any:
     return _convert(n, m.groupdict().get("unit"), fd)
 
 
-def units_of(doc: Document) -> list[str]:
-    """The sentences of a page: each line, split at sentence ends; table cells joined by ' | '."""
+def units_of(doc: Document, *, pairs: bool = True) -> list[str]:
+    """The sentences of a page: each line, split at sentence ends.
+
+    With ``pairs``, two neighbouring short lines are also tried together, after all single
+    sentences: a table row "Verfügbarkeit | 99,9 %" comes out of HTML as two lines.
+    """
     from tosaudit.segment import split_sentences
 
     out: list[str] = []
     text = doc.text
     for s in split_sentences(text, 0, len(text), lang=doc.lang):
-        t = regex.sub(r"\s+", " ", text[s.start:s.end]).strip()
+        t = _WS.sub(" ", text[s.start:s.end]).strip()
         if t:
             out.append(t)
+    if pairs:
+        lines = [_WS.sub(" ", ln).strip() for ln in text.splitlines()]
+        lines = [ln for ln in lines if ln]
+        for a, b in zip(lines, lines[1:]):
+            if len(a) <= 60 and len(b) <= 60:
+                out.append(f"{a}: {b}")
     return out
+
+
+def table_sentences(html_text: str, plan: str | None = None) -> tuple[list[str], set[str]]:
+    """Rows of the page's tables as "label: value" sentences.
+
+    A pricing table with one column per plan needs ``plan`` (matched against the header cells,
+    case-insensitively); without it such a table is left out. Returns (sentences, the cell texts
+    of multi-plan tables: read alone they would mix up the plans).
+    """
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html_text, "html.parser")
+    out: list[str] = []
+    multi: set[str] = set()
+    for table in soup.find_all("table"):
+        rows = []
+        for tr in table.find_all("tr"):
+            cells = [_WS.sub(" ", c.get_text(" ")).strip() for c in tr.find_all(["th", "td"])]
+            if any(cells):
+                rows.append(cells)
+        if not rows:
+            continue
+        width = max(len(r) for r in rows)
+        if width <= 2:
+            out.extend(": ".join(c for c in r if c) for r in rows)
+            continue
+        multi.update(c for r in rows for c in r if c)
+        if not plan:
+            continue
+        header = rows[0]
+        col = next((i for i, h in enumerate(header) if i and h and plan.lower() in h.lower()), None)
+        if col is None:
+            continue
+        for r in rows[1:]:
+            if len(r) > col and r[0] and r[col]:
+                out.append(f"{r[0]}: {r[col]}")
+    return out, multi
 
 
 def extract_from_sentences(sentences: list[str], vocab: Mapping[str, FeatureDef]) -> dict[str, FeatureValue]:
@@ -178,8 +225,13 @@ def extract_from_sentences(sentences: list[str], vocab: Mapping[str, FeatureDef]
     return found
 
 
-def extract_profile(doc: Document, vocab: Mapping[str, FeatureDef]) -> Profile:
-    """Propose a profile from a product page; every value names the sentence it came from."""
+def extract_profile(doc: Document, vocab: Mapping[str, FeatureDef], *, plan: str | None = None,
+                    html_text: str | None = None) -> Profile:
+    """Propose a profile from a product page; every value names the sentence it came from.
+
+    For an HTML page its tables are read row by row ("Verfügbarkeit: 99,9 %"); a pricing table
+    with one column per plan is read for ``plan`` only (e.g. "Plus").
+    """
     if doc.lang is None:
         try:
             from tosaudit.lang import detect_language
@@ -187,19 +239,49 @@ def extract_profile(doc: Document, vocab: Mapping[str, FeatureDef]) -> Profile:
             doc = doc.model_copy(update={"lang": detect_language(doc.text)[0]})
         except Exception:  # pragma: no cover - detection is a nicety here
             pass
-    sentences = units_of(doc)
+    rows: list[str] = []
+    multi: set[str] = set()
+    if html_text:
+        try:
+            rows, multi = table_sentences(html_text, plan)
+        except Exception:  # pragma: no cover - a page bs4 cannot parse still has its text
+            rows, multi = [], set()
+    # table rows first (they carry label and value together); the loose cells of a multi-plan
+    # table and line pairs are left out when such a table could mix up the columns
+    sentences = rows + [u for u in units_of(doc, pairs=not multi) if u not in multi]
     feats = extract_from_sentences(sentences, vocab)
     ordered = {k: feats[k] for k in vocab if k in feats}
-    plan = None
-    for s in sentences[:3]:
+    plan_name = None
+    for s in units_of(doc, pairs=False)[:3]:
         if 2 < len(s) <= 80:
-            plan = s
+            plan_name = s
             break
+    if plan and (not plan_name or plan.lower() not in plan_name.lower()):
+        plan_name = f"{plan_name} – {plan}" if plan_name else plan
     provider = None
     m = _PROVIDER.search(doc.text)
     if m:
         provider = _WS.sub(" ", m.group(1)).strip()
-    return Profile(provider=provider, plan=plan, url=doc.source.url, features=ordered)
+    return Profile(provider=provider, plan=plan_name, url=doc.source.url, features=ordered)
+
+
+def profile_from_source(page: str | Path, vocab: Mapping[str, FeatureDef] | None = None, *,
+                        plan: str | None = None) -> Profile:
+    """Load a product page (file, URL, '-') and propose a profile; reads HTML tables of local files."""
+    from tosaudit.api import is_url, load_source
+
+    if vocab is None:
+        from tosaudit.catalogue import load_catalogue
+
+        vocab = load_catalogue().features
+    doc = load_source(page)
+    html_text = None
+    if doc.source.kind == "html" and not is_url(str(page)) and str(page) != "-":
+        try:
+            html_text = Path(page).read_bytes().decode("utf-8", errors="replace")
+        except OSError:
+            html_text = None
+    return extract_profile(doc, vocab, plan=plan, html_text=html_text)
 
 
 def extract_text(text: str, vocab: Mapping[str, FeatureDef] | None = None) -> Profile:
@@ -258,13 +340,24 @@ def profile_json(profile: Profile) -> str:
     return json.dumps(profile.model_dump(mode="json"), indent=2, ensure_ascii=False)
 
 
+def _has_plan_table(page: str) -> bool:
+    p = Path(page)
+    if not p.is_file() or p.suffix.lower() not in (".html", ".htm", ".xhtml"):
+        return False
+    try:
+        return bool(table_sentences(p.read_text(encoding="utf-8", errors="replace"))[1])
+    except Exception:  # pragma: no cover
+        return False
+
+
 def cmd_features(args: argparse.Namespace) -> int:
-    from tosaudit.api import load_source
     from tosaudit.catalogue import load_catalogue
 
     cat = load_catalogue(args.rules)
-    doc = load_source(args.page)
-    profile = extract_profile(doc, cat.features)
+    profile = profile_from_source(args.page, cat.features, plan=args.plan)
+    if not args.plan and _has_plan_table(args.page):
+        print(f"{args.page}: the page has a pricing table with several plans; its columns were left out. "
+              "Use --plan NAME to read one plan's column.", file=sys.stderr)
     text = profile_json(profile) + "\n" if args.format == "json" else profile_yaml(profile, cat.features, args.page)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
@@ -280,6 +373,7 @@ def add_cli(sub) -> None:
                                    "profile in the vocabulary of rules/features.yaml, each value with the "
                                    "sentence it came from. Edit it and pass it to `tosaudit check --profile`.")
     p.add_argument("page", metavar="PAGE")
+    p.add_argument("--plan", metavar="NAME", help="in a pricing table with one column per plan, read this plan's column")
     p.add_argument("--format", "-f", choices=("yaml", "json"), default="yaml")
     p.add_argument("--output", "-o", metavar="F", help="write the profile to this file")
     p.add_argument("--rules", metavar="DIR", help="rule catalogue folder (default: the bundled one)")
