@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,15 @@ def para(tag: str, n: int = 40) -> str:
     return f"{tag} " + " ".join(words[i % len(words)] for i in range(n)) + "."
 
 
+def check_text_contract(text: str) -> None:
+    assert text == unicodedata.normalize("NFC", text)
+    for bad in ("\r", " \n", "\n ", "  ", "\u00ad", "\ufffe", "\x02", "\u00a0", "\ufb01", "\ufb02", "\t"):
+        assert bad not in text, repr(bad)
+    assert text == text.strip()
+
+
 def check_spans(doc) -> None:
+    check_text_contract(doc.text)
     assert doc.pages, "a PDF always has pages"
     assert doc.pages[0].start == 0
     assert doc.pages[-1].end == len(doc.text)
@@ -244,6 +253,24 @@ def test_load_path_reads_pdf_by_magic_bytes(tmp_path):
     doc = load_path(p)
     assert doc.source.kind == "pdf" and doc.source.name == "agb"
     assert "Magie" in doc.text
+
+
+def test_progress_callback_errors_pass_through():
+    class Stop(Exception):
+        pass
+
+    def progress(done, total):
+        if done == 2:
+            raise Stop()
+
+    with pytest.raises(Stop):
+        load_bytes(simple_pdf([[para("(1) A")], [para("(2) B")], [para("(3) C")]]), "x.pdf", progress=progress)
+
+
+def test_garbled_text_layer_is_flagged():
+    junk = " ".join(["#%&/ 1234 ** 5678 +-+"] * 12)
+    doc = load_bytes(simple_pdf([[para("(1) Gut")], [junk]]), "x.pdf")
+    assert [(p.kind, p.page) for p in doc.problems] == [("ocr-suspect", 2)]
 
 
 def test_helper_module_is_importable():

@@ -190,6 +190,7 @@ PAGE = """<!doctype html>
 
 def test_html_main_text_only():
     doc = load_bytes(PAGE.encode("utf-8"), "agb.html")
+    assert doc.pages == [] and doc.source.pages is None
     assert doc.source.kind == "html" and doc.source.extractor.startswith("beautifulsoup4")
     assert doc.text.split("\n") == [
         "Allgemeine Geschäftsbedingungen",

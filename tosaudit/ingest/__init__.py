@@ -49,6 +49,23 @@ SUPPORTED = "tosaudit reads PDF, HTML, DOCX, TXT and MD"
 EMPTY = "the file is empty; choose the file that holds the contract text"
 
 
+class _CallbackError(Exception):
+    """An exception raised by the caller's progress callback: passed through untouched."""
+
+
+def _guard(progress: Progress) -> Progress:
+    if progress is None:
+        return None
+
+    def call(done: int, total: int) -> None:
+        try:
+            progress(done, total)
+        except BaseException as e:  # e.g. Streamlit's StopException: not an input problem
+            raise _CallbackError() from e
+
+    return call
+
+
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -110,7 +127,7 @@ def load_bytes(data: bytes, name: str, *, kind: str | None = None, progress: Pro
         if kind == "pdf":
             from tosaudit.ingest.pdf import read_pdf
 
-            text, pages, problems, extractor, n_pages = read_pdf(data, name, progress=progress)
+            text, pages, problems, extractor, n_pages = read_pdf(data, name, progress=_guard(progress))
         elif kind == "html":
             from tosaudit.ingest.html import read_html
 
@@ -134,6 +151,8 @@ def load_bytes(data: bytes, name: str, *, kind: str | None = None, progress: Pro
             extractor = "tosaudit text" if kind == "text" else "tosaudit markdown"
     except InputError:
         raise
+    except _CallbackError as e:
+        raise e.__cause__ from None
     except MemoryError:
         raise InputError(name, "the file is too large to read here; split it or load a smaller part") from None
     except Exception as e:  # never a traceback for bad input
