@@ -283,10 +283,14 @@ def test_para_refs(para: list[Clause]) -> None:
         assert (c.number, c.ref, c.heading_path) == (number, ref, path), prefix
 
 
-def test_para_unnumbered_paragraphs_take_the_section_ref(para: list[Clause]) -> None:
+def test_para_unnumbered_paragraphs(para: list[Clause]) -> None:
     t = AGB_PARA
-    c = clause_at(t, para, "Dies gilt nicht bei Vorsatz")
-    assert (c.number, c.ref) == (None, "§ 10")
+    # an unnumbered paragraph after a German Absatz belongs to it ("Dies gilt nicht ..." is the
+    # exception to (3): a rule that looks at the clause must see both)
+    c = clause_at(t, para, "(3) Eine Haftung")
+    assert t[c.start : c.end].endswith("Dies gilt nicht bei Vorsatz oder grober Fahrlässigkeit.")
+    assert (c.number, c.ref) == ("(3)", "§ 10 Abs. 3")
+    # after a heading, a paragraph is its own clause with the section's ref
     c = clause_at(t, para, "Der Vertrag kommt")
     assert (c.number, c.ref, c.heading_path) == (None, "§ 2", ["§ 2 Vertragsschluss"])
 
@@ -313,6 +317,7 @@ def test_para_sentences(para: list[Clause]) -> None:
     assert sentences_of(t, clause_at(t, para, "(3) Eine Haftung")) == [
         "(3) Eine Haftung für Datenverlust ist ausgeschlossen, soweit gesetzlich zulässig (gem. § 5 Abs. 2 S. 1 dieser AGB).",
         "Die Verfügbarkeit beträgt 99,9 % im Jahresmittel, ca. 8 Std. Ausfall im Monat sind zulässig.",
+        "Dies gilt nicht bei Vorsatz oder grober Fahrlässigkeit.",
     ]
     assert sentences_of(t, clause_at(t, para, "(4) Wartungsarbeiten")) == [
         "(4) Wartungsarbeiten finden Mo.–Fr. ab 22.30 Uhr statt.",
@@ -642,9 +647,9 @@ def test_numbered_paragraphs_and_subheading_inside_para() -> None:
         ("2", "§ 3 Nr. 2", ["§ 3 Vertragsschluss"]),
         ("§ 4", "§ 4", []),
         ("1", "§ 4 Nr. 1", ["§ 4 Zahlung"]),
-        (None, "§ 4", ["§ 4 Zahlung", "1. Vorkasse"]),
+        (None, "§ 4 Nr. 1", ["§ 4 Zahlung", "1. Vorkasse"]),
         ("2", "§ 4 Nr. 2", ["§ 4 Zahlung"]),
-        (None, "§ 4", ["§ 4 Zahlung", "2. Rechnung"]),
+        (None, "§ 4 Nr. 2", ["§ 4 Zahlung", "2. Rechnung"]),
     ]
 
 
@@ -680,6 +685,41 @@ def test_parts_and_annexes_are_top_level() -> None:
         ("Anhang 1", "Anhang 1", []),
         (None, "Anhang 1", ["Anhang 1: Preisliste"]),
     ]
+
+
+def test_paragraph_after_absatz_list_and_english_items() -> None:
+    de = (
+        "§ 8 Kündigung\n"
+        "(1) Der Vertrag kann mit einer Frist von einem Monat gekündigt werden.\n"
+        "Die Kündigung bedarf der Textform.\n"
+        "(2) Der Anbieter kann fristlos kündigen, insbesondere:\n"
+        "a) bei Zahlungsverzug von mehr als zwei Monaten;\n"
+        "b) bei einem Verstoß gegen § 5.\n"
+        "Das Recht zur Kündigung aus wichtigem Grund bleibt unberührt.\n"
+        "(3) Weitere Rechte bleiben unberührt.\n"
+    )
+    clauses = segment(make_doc(de, "de"))
+    got = [(c.number, c.ref, de[c.start : c.end][:14]) for c in clauses]
+    assert got == [
+        ("§ 8", "§ 8", "§ 8 Kündigung"),
+        ("(1)", "§ 8 Abs. 1", "(1) Der Vertra"),  # with "Die Kündigung bedarf der Textform."
+        ("(2)", "§ 8 Abs. 2", "(2) Der Anbiet"),
+        ("a)", "§ 8 Abs. 2 lit. a", "a) bei Zahlung"),
+        ("b)", "§ 8 Abs. 2 lit. b", "b) bei einem V"),
+        (None, "§ 8 Abs. 2", "Das Recht zur "),  # closes the list of (2): cites (2), not b)
+        ("(3)", "§ 8 Abs. 3", "(3) Weitere Re"),
+    ]
+    assert de[clauses[1].start : clauses[1].end].endswith("Textform.")
+    en = (
+        "Section 4 Eligibility\n"
+        "You confirm that:\n"
+        "(1) you are at least 18 years old;\n"
+        "(2) you live in the European Union.\n"
+        "We may close accounts that do not meet these requirements.\n"
+    )
+    clauses = segment(make_doc(en, "en"))
+    got = [(c.number, c.ref) for c in clauses]
+    assert got == [("Section 4", "Section 4"), (None, "Section 4"), ("(1)", "Section 4(1)"), ("(2)", "Section 4(2)"), (None, "Section 4")]
 
 
 def test_section_label_with_body_is_a_container() -> None:

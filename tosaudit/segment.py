@@ -93,11 +93,18 @@ Clauses
   wrapped line, a list item that goes on). Bullet items continue the clause before them in the
   same way (``(2) ... kündigen, wenn`` + ``- ...;`` + ``- ...`` is one clause, ref
   ``§ 10 Abs. 2``; each bullet line is still its own sentence).
+* An unlabelled paragraph after a **German Absatz** -- ``(3)`` in a German document, or
+  ``1.`` directly under ``§ 3`` -- belongs to that Absatz: ``(3) ... ausgeschlossen.`` +
+  ``Dies gilt nicht bei Vorsatz.`` is one clause, ref ``§ 10 Abs. 3``, so a rule that looks
+  at the clause sees the exception. (Not when the items follow a line ending in ``:``:
+  then they are a list.)
 * Otherwise an unlabelled paragraph is **its own clause** with ``number=None`` and the ref of
-  the enclosing *section* (``§ 10``, ``12.3``, ``Section 12``) -- not of the preceding
-  ``(3)`` or ``a)``, since an unnumbered paragraph after a list of sub-clauses belongs to the
-  section as a whole. A bullet that starts its own clause takes the ref of the item it sits
-  under (bullets after ``(2) Folgendes gilt.`` cite ``§ 10 Abs. 2``).
+  the nearest enclosing section or Absatz -- never of a list item: after ``(2) ...:`` +
+  ``a)`` + ``b)`` it cites ``§ 10 Abs. 2``, not ``lit. b``; after a heading ``§ 2`` it cites
+  ``§ 2``; after ``12.3 ...`` + ``(a)`` + ``(b)`` it cites ``Section 12.3``. In English
+  documents ``(1)``, ``(a)``, ``(iv)`` are list items. A bullet that starts its own clause
+  takes the ref of the item it sits under (bullets after ``(2) Folgendes gilt.`` cite
+  ``§ 10 Abs. 2``).
 * Lines before any label (title, preamble) are clauses with ``ref=None``.
 
 Refs
@@ -377,7 +384,9 @@ def _title_like(rest: str, de: bool) -> bool:
             return False
     elif not _heading_like(rest):
         return False
-    if _open_end(core, de):
+    if _open_end(core, False):
+        # only a function word at the end counts here: after a number, German headings may
+        # end in a verb ("30. Eine Beschwerde einreichen")
         return False
     words = core.split()
     if words[0].lower() in SENTENCE_STARTERS and (len(words) >= 5 or core is not rest):
@@ -579,6 +588,9 @@ class _Node:
     htext: str = ""
     section: bool = False  # an unnumbered paragraph inside takes this node's ref
     labelled: bool = True
+    #: "section" (a section or a section label with body), "absatz" (a German paragraph
+    #: "(3)" or "1." directly under a section) or "sub" (an item of a list: a), (iv), 1) ...)
+    level: str = "sub"
 
 
 def _letter_options(lab: _Label) -> list[tuple[str, int]]:
@@ -734,7 +746,16 @@ class _Builder:
                 st.pop()
         st.append(_Node("uhead", ("uhead",), 0, (), None, None, True, htext, False, False))
 
-    def push_label(self, lab: _Label, heading: bool, htext: str) -> _Node:
+    def para_ref(self) -> str | None:
+        """Ref for an unnumbered paragraph: the nearest section or Absatz, not a list item."""
+        for n in reversed(self.stack):
+            if n.labelled and n.ref and n.level != "sub":
+                return n.ref
+        return None
+
+    def push_label(self, lab: _Label, heading: bool, htext: str, after_colon: bool = False) -> _Node:
+        """Put a labelled line on the stack. ``after_colon``: the line before ends with ":"
+        (a list starts: its items are list items, not paragraphs)."""
         st = self.stack
         lang = self.lang
         if lab.kind == "letter":
@@ -794,6 +815,7 @@ class _Builder:
                                 if lab.nums[0] > st[j].nums[0]:  # numbering goes on: a sibling
                                     pos = j
                                 break
+        sibling = st[pos] if pos < len(st) and st[pos].key == key and st[pos].heading == heading else None
         del st[pos:]
         if heading or kind in WORD_KINDS or kind == "md":
             # headings and sections never nest under items or unnumbered headings
@@ -814,7 +836,18 @@ class _Builder:
         )
         if kind == "md":
             section = False
-        node = _Node(kind, key, value, lab.nums, number, ref, heading, htext if heading else "", section, kind != "md")
+        de = lang == "de"
+        if sibling is not None and not heading:
+            level, section = sibling.level, sibling.section  # the items of one list are alike
+        elif after_colon and not heading and kind == "dec":
+            level, section = "sub", False  # "folgende Daten:" + "1. Name": a list
+        elif heading or section:
+            level = "section"
+        elif (kind == "paren_num" or dec_item and parent is not None and parent.section) and de and not after_colon:
+            level = "absatz"  # German "(3)", or "1." directly under "§ 3"
+        else:
+            level = "sub"
+        node = _Node(kind, key, value, lab.nums, number, ref, heading, htext if heading else "", section, kind != "md", level)
         st.append(node)
         return node
 
@@ -971,6 +1004,8 @@ class _Group:
     heading: bool = False
     last: _Line | None = None
     bare: bool = False
+    #: unnumbered paragraphs that follow belong to this clause (a German Absatz)
+    absorbs: bool = False
 
 
 def segment(doc: Document) -> list[Clause]:
@@ -1022,18 +1057,20 @@ def segment(doc: Document) -> list[Clause]:
             continue
         if lab is not None and lab.kind != "bullet":
             close()
-            node = b.push_label(lab, False, "")
-            cur = _Group(ln.start, ln.end, node.number, node.ref, b.headings(), last=ln, bare=ln.bare)
+            after_colon = i > 0 and lines[i - 1].text.endswith(":")
+            node = b.push_label(lab, False, "", after_colon)
+            cur = _Group(ln.start, ln.end, node.number, node.ref, b.headings(), last=ln, bare=ln.bare,
+                         absorbs=node.level == "absatz")
             i += 1
             continue
         # unlabelled line or bullet item
-        if cur is not None and not cur.heading and (cur.bare or _continues(cur.last, ln)):
+        if cur is not None and not cur.heading and (cur.bare or cur.absorbs or _continues(cur.last, ln)):
             cur.end = ln.end
             cur.last = ln
             cur.bare = False
         else:
             close()
-            ref = b.item_ref() if lab is not None else b.section_ref()
+            ref = b.item_ref() if lab is not None else b.para_ref()
             cur = _Group(ln.start, ln.end, None, ref, b.headings(), last=ln)
         i += 1
     close()
