@@ -57,8 +57,8 @@ Headings
 --------
 A labelled line is a *heading* when its text after the label is a title: short (at most 12
 words), no final punctuation except ``?`` or a lone full stop after a few words
-(``12. Haftungsbeschränkung.``), not ending in mid-sentence and not a sentence (``3. Der
-Kunde haftet.``) -- ``§ 10 Datensicherung``, ``10. Datensicherung``, ``Section 12
+(``12. Haftungsbeschränkung.``), not ending in a function word (``... und``, ``... of``)
+and not a sentence (``3. Der Kunde haftet.``) -- ``§ 10 Datensicherung``, ``10. Datensicherung``, ``Section 12
 Termination``, ``12.3 Suspension``. Decimal and capital-letter labels are not headings inside
 a list: a run of short sibling items (``1. Name`` / ``2. Anschrift``) or after a line ending
 in ``:`` when no body text follows. A bare ``§ 10`` followed by a short title line is one
@@ -375,8 +375,10 @@ def _heading_like(s: str, max_len: int = 100, max_words: int = 12) -> bool:
 
 def _title_like(rest: str, de: bool) -> bool:
     """The text after a label is a heading: short, no final punctuation except a lone full stop
-    ("12. Haftungsbeschränkung.", "3. Limitation of Liability."), not stopping in mid-sentence,
-    and not a sentence ("Der Kunde haftet.", "Die Sicherungen werden 14 Tage aufbewahrt")."""
+    ("12. Haftungsbeschränkung.", "3. Limitation of Liability."), not ending in a function word,
+    and not a sentence ("Der Kunde haftet.", "Die Sicherungen werden 14 Tage aufbewahrt").
+    ``de`` is accepted for symmetry with ``_open_end`` but not needed: after a label, German
+    headings may end in a lower-case verb ("30. Eine Beschwerde einreichen")."""
     core = rest
     if len(rest) > 2 and rest[-1] == "." and rest[-2].isalpha() and ". " not in rest:
         core = rest[:-1]
