@@ -316,7 +316,8 @@ def agb_pdf(pages: int, *, page_kind: Callable[[int], str] = lambda n: "one",
 def simple_pdf(pages: list[list[str] | str], *, header: str | None = None, footer: str | None = None,
                page_numbers: str | None = None, two_column: set[int] = frozenset(),
                interleave: bool = False, encrypt: tuple[str, str] | None = None) -> bytes:
-    """One entry per page: a list of paragraphs (str), or "image" / "blank".
+    """One entry per page: a list of paragraphs (str), or "image" / "image-stamped" /
+    "image-caption" / "blank".
 
     Pages listed in ``two_column`` (1-based) flow their paragraphs over two columns;
     a paragraph never moves to the next page (the test controls the amount of text).
@@ -329,8 +330,13 @@ def simple_pdf(pages: list[list[str] | str], *, header: str | None = None, foote
             w.page += 1
             w.layout.page_kinds.append(spec)
             w.pdf.add_page()
-            if spec == "image":
+            if spec.startswith("image"):
                 _draw_image(w.pdf)
+            if spec == "image-stamped":  # a scan with a digital running header and page number
+                _decorate(w, "one")
+            elif spec == "image-caption":  # a picture with a short caption
+                w.pdf.set_font("Helvetica", "", FONT_SIZE)
+                w.pdf.text(MARGIN_L, PAGE_H - 30, "Abbildung 1: Übersicht")
             continue
         if w.page:
             w._flush_page()

@@ -189,6 +189,15 @@ def test_image_only_page_among_text_pages():
     assert doc.page_at(doc.text.index("Fünf")) == 5
 
 
+def test_scanned_page_with_stamped_header_and_page_number():
+    pages = [[para("(1) Eins")], "image-stamped", [para("(2) Drei")], "image-caption", [para("(3) Fünf")]]
+    doc = load_bytes(simple_pdf(pages, header=HEADER, page_numbers="Seite {page} von {pages}"), "x.pdf")
+    assert [(p.kind, p.page) for p in doc.problems] == [("no-text-layer", 2), ("no-text-layer", 4)]
+    assert "Seite" not in doc.text and "Muster" not in doc.text
+    assert "Abbildung 1" in doc.text
+    check_spans(doc)
+
+
 def test_scan_only_pdf_is_refused():
     with pytest.raises(InputError) as ei:
         load_bytes(simple_pdf(["image", "image"]), "scan.pdf")

@@ -291,9 +291,10 @@ def page_lines(pg: PageGeom, right_edge: float | None) -> list[GLine]:
 # ----------------------------------------------------------------------------- paragraphs
 
 
-def to_lines(pages: list[PageGeom]) -> list[Line]:
+def to_lines(pages: list[PageGeom], *, running_dropped: bool = False) -> list[Line]:
     """All pages -> :class:`Line` objects with paragraph-break verdicts from geometry."""
-    drop_running(pages)
+    if not running_dropped:
+        drop_running(pages)
     # the right edge of the text on one-column pages, over the whole document
     rights = [max(p.x1 for p in pg.pieces) for pg in pages if len(pg.pieces) >= 8]
     right_edge = statistics.median(rights) if rights else None

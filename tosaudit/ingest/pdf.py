@@ -24,7 +24,7 @@ import re
 from typing import Callable
 
 from tosaudit.errors import InputError
-from tosaudit.ingest.layout import PageGeom, pieces_from_words, to_lines
+from tosaudit.ingest.layout import PageGeom, drop_running, pieces_from_words, to_lines
 from tosaudit.ingest.normalize import assemble, spans_from_starts
 from tosaudit.models import Problem
 
@@ -99,13 +99,60 @@ def _pdfium_words(textpage, raw_mod, top_y: float, left_x: float):
     return words, text
 
 
-def _page_has_images(page, raw_mod) -> bool:
+def _image_share(page, raw_mod) -> float | None:
+    """Share of the page covered by its largest image or path group; None if the page draws nothing."""
     try:
-        for _ in page.get_objects(filter=[raw_mod.FPDF_PAGEOBJ_IMAGE], max_depth=3):
-            return True
+        left, bottom, right, top = page.get_bbox()
+        area = max((right - left) * (top - bottom), 1.0)
+        best = None
+        for obj in page.get_objects(max_depth=2):
+            if obj.type == raw_mod.FPDF_PAGEOBJ_TEXT:
+                continue
+            try:
+                l, b, r, t = obj.get_bounds()
+            except Exception:
+                continue
+            share = max(0.0, (min(r, right) - max(l, left)) * (min(t, top) - max(b, bottom))) / area
+            best = share if best is None else max(best, share)
+        return best
     except Exception:
-        return True
-    return False
+        return None
+
+
+def _check_text_layers(data: bytes, pages: list[PageGeom], res: PdfResult) -> None:
+    """After headers and footers are gone: pages without body text that draw something
+    (a scan, text as outlines), and pages that are mostly one picture with a few words."""
+    suspects = [pg for pg in pages if sum(len(p.text) for p in pg.pieces) < 200]
+    if not suspects or len(suspects) == len(pages) and not any(pg.pieces for pg in pages):
+        return
+    failed = {p.page for p in res.problems if p.kind == "page-error"}
+    try:
+        import pypdfium2 as pdfium
+        import pypdfium2.raw as raw_mod
+
+        pdf = pdfium.PdfDocument(data)
+    except Exception:
+        return
+    try:
+        for pg in suspects:
+            if pg.number in failed:
+                continue
+            page = pdf[pg.number - 1]
+            try:
+                share = _image_share(page, raw_mod)
+            finally:
+                page.close()
+            if share is None:
+                continue  # a blank page
+            if not pg.pieces:
+                res.problems.append(_no_text(pg.number))
+            elif share > 0.5:
+                res.problems.append(Problem(
+                    kind="no-text-layer", page=pg.number,
+                    message=f"page {pg.number} is mostly a picture with little text (a scan?); "
+                            "its text may be missing, run OCR on the file"))
+    finally:
+        pdf.close()
 
 
 def _extract_pdfium(data: bytes, name: str, progress: Progress, res: PdfResult) -> bool:
@@ -135,10 +182,7 @@ def _extract_pdfium(data: bytes, name: str, progress: Progress, res: PdfResult) 
                 textpage = page.get_textpage()
                 words, text = _pdfium_words(textpage, raw_mod, top, left)
                 geom.pieces = pieces_from_words(words)
-                if not geom.pieces:
-                    if _page_has_images(page, raw_mod):
-                        res.problems.append(_no_text(i + 1))
-                else:
+                if geom.pieces:
                     _check_garbage(text, i + 1, res)
             except Exception as e:  # a page PDFium cannot read: try pdfplumber on it
                 failed.append(i)
@@ -211,8 +255,6 @@ def _extract_pdfplumber(data: bytes, name: str, progress: Progress, res: PdfResu
             try:
                 page = pdf.pages[i]
                 geom = _plumber_page(page, i + 1)
-                if not geom.pieces and page.images:
-                    res.problems.append(_no_text(i + 1))
             except InputError:
                 raise
             except Exception as e:
@@ -272,7 +314,12 @@ def read_pdf(data: bytes, name: str, *, progress: Progress = None, engine: str |
         raise InputError(name, DAMAGED)
     if not any(pg.pieces for pg in res.pages):
         raise InputError(name, NO_TEXT)
-    lines = to_lines(res.pages)
+    drop_running(res.pages)
+    if not any(pg.pieces for pg in res.pages):
+        raise InputError(name, NO_TEXT)
+    _check_text_layers(data, res.pages, res)
+    res.problems.sort(key=lambda p: (p.page or 0))
+    lines = to_lines(res.pages, running_dropped=True)
     text, starts = assemble(lines, [pg.number for pg in res.pages])
     if not text.strip():
         raise InputError(name, NO_TEXT)
