@@ -216,6 +216,16 @@ def test_html_without_main_drops_page_chrome():
     assert doc.text == "Terms of Service\n1. You agree to these terms.\n2. We may change them."
 
 
+def test_html_keeps_collapsed_terms_and_consent_sections():
+    long = "Der Anbieter darf die Preise mit einer Frist von sechs Wochen anpassen. " * 6
+    html = (f"<html><body><main><h2 id='consent-to-changes'>§ 4 Zustimmung zu Änderungen</h2>"
+            f"<div class='accordion-panel' hidden><p>(1) {long.strip()}</p></div>"
+            f"<div class='cookie-notice'>Diese Seite nutzt Cookies.</div>"
+            f"<div aria-hidden='true'>×</div><p>(2) Schluss.</p></main></body></html>")
+    doc = load_bytes(html.encode(), "x.html")
+    assert doc.text.split("\n") == ["§ 4 Zustimmung zu Änderungen", f"(1) {long.strip()}", "(2) Schluss."]
+
+
 def test_html_charset_from_meta():
     html = '<html><head><meta charset="windows-1252"></head><body><p>Gebühr für Änderungen</p></body></html>'
     doc = load_bytes(html.encode("cp1252"), "x.html")

@@ -27,11 +27,14 @@ _BLOCK = {
     "th", "caption", "blockquote", "pre", "address", "figure", "figcaption", "hr", "details",
     "summary", "fieldset", "legend", "body", "html", "center", "hgroup",
 }
+#: ids / classes of cookie banners: always dropped
 _BANNER = re.compile(
-    r"cookie|consent|gdpr|dsgvo-banner|onetrust|usercentrics|borlabs|didomi|cookiebot|truste|"
-    r"cc-window|cmp-|\bcmp\b|klaro|tarteaucitron|iubenda|osano|termly|complianz|sp_message|qc-cmp",
+    r"cookie|onetrust|usercentrics|borlabs|didomi|cookiebot|truste|cc-window|cmp-|\bcmp\b|klaro|"
+    r"tarteaucitron|iubenda|osano|complianz|sp_message|qc-cmp",
     re.IGNORECASE,
 )
+#: weaker hints ("consent", "gdpr"): dropped only outside <main>/<article>, and never a heading
+_BANNER_WEAK = re.compile(r"consent|gdpr|dsgvo-banner|privacy-banner|notice-bar", re.IGNORECASE)
 _ROLES_DROP = {"navigation", "banner", "contentinfo", "complementary", "dialog", "alertdialog", "search", "menu"}
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
@@ -77,22 +80,27 @@ def list_label(n: int, typ: str) -> str:
 
 
 def _is_hidden(el) -> bool:
+    """Hidden by attribute or inline style, unless it holds real text (a collapsed accordion
+    panel of the terms is still part of the contract)."""
     attrs = el.attrs or {}
-    if "hidden" in attrs or attrs.get("aria-hidden") == "true":
-        return True
     style = attrs.get("style")
-    return bool(style and _HIDDEN_STYLE.search(style))
+    hidden = "hidden" in attrs or attrs.get("aria-hidden") == "true" or bool(style and _HIDDEN_STYLE.search(style))
+    if not hidden:
+        return False
+    return len(el.get_text(" ", strip=True)) < 300
 
 
-def _is_banner(el) -> bool:
+def _is_banner(el, in_main: bool) -> bool:
     attrs = el.attrs or {}
-    if attrs.get("role") in _ROLES_DROP:
+    if attrs.get("role") in _ROLES_DROP and not (in_main and attrs.get("role") == "complementary"):
         return True
-    ident = " ".join([attrs.get("id") or ""] + list(attrs.get("class") or []))
-    if ident and _BANNER.search(ident):
+    ident = " ".join([attrs.get("id") or ""] + list(attrs.get("class") or []) + [attrs.get("aria-label") or ""])
+    if not ident.strip():
+        return False
+    if _BANNER.search(ident):
         return True
-    label = attrs.get("aria-label") or ""
-    return bool(label and _BANNER.search(label))
+    return (not in_main and el.name not in ("h1", "h2", "h3", "h4", "h5", "h6")
+            and bool(_BANNER_WEAK.search(ident)) and len(el.get_text(" ", strip=True)) < 2000)
 
 
 def _root(soup):
@@ -113,6 +121,7 @@ def html_lines(soup) -> list[Line]:
     from bs4 import Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
 
     root = _root(soup)
+    root_is_main = root.name in ("main", "article") or (root.attrs or {}).get("role") == "main"
     lines: list[Line] = []
     buf: list[str] = []
 
@@ -147,7 +156,7 @@ def html_lines(soup) -> list[Line]:
         if not isinstance(node, Tag):
             continue
         name = (node.name or "").lower()
-        if name in _DROP or _is_hidden(node) or _is_banner(node):
+        if name in _DROP or _is_hidden(node) or _is_banner(node, root_is_main):
             continue
         if name in ("header", "footer") and node is not root and not _inside_main(node, root):
             continue
