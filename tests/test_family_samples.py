@@ -102,3 +102,18 @@ def test_cli_check_with_product_page(capsys):
     assert rc == 1
     out = capsys.readouterr().out
     assert "price-guarantee-breached" in out
+
+
+# LEGAL-FACTS section D: every feature that a clause can contradict has a contradiction rule
+SECTION_D = ["backup.included", "export.available", "restore.self_service", "sla.uptime_pct", "sla.credits",
+             "maintenance.announced", "support.hours", "suspension.prior_notice", "traffic.unlimited",
+             "storage.unlimited", "price.guarantee_months", "term.min_months", "term.renewal", "term.notice_days",
+             "cancel.button", "email.included", "data.location", "status.page", "domain.included",
+             "backup.retention_days", "traffic.limit_gb"]
+
+
+@pytest.mark.parametrize("key", SECTION_D)
+def test_section_d_feature_has_a_contradiction_rule(key):
+    assert key in CAT.features
+    users = [r.id for r in CAT.rules if r.contradicts is not None and key in r.contradicts.when.features()]
+    assert users, f"no contradiction rule uses {key}"
