@@ -282,5 +282,39 @@ def test_garbled_text_layer_is_flagged():
     assert [(p.kind, p.page) for p in doc.problems] == [("ocr-suspect", 2)]
 
 
+def test_page_pdfium_cannot_read_falls_back_to_pdfplumber(monkeypatch):
+    import tosaudit.ingest.pdf as pdf_mod
+
+    real = pdf_mod._pdfium_words
+    calls = {"n": 0}
+
+    def flaky(textpage, raw_mod, top, left):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("boom")
+        return real(textpage, raw_mod, top, left)
+
+    monkeypatch.setattr(pdf_mod, "_pdfium_words", flaky)
+    doc = load_bytes(simple_pdf([[para("(1) Eins")], [para("(2) Zwei")], [para("(3) Drei")]]), "x.pdf")
+    assert doc.text.split("\n") == [para("(1) Eins"), para("(2) Zwei"), para("(3) Drei")]
+    assert doc.source.extractor.startswith("pypdfium2") and "pdfplumber" in doc.source.extractor
+    assert doc.problems == []
+    assert doc.page_at(doc.text.index("Zwei")) == 2
+
+
+def test_file_pdfium_refuses_is_read_with_pdfplumber(monkeypatch):
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw_mod
+
+    def refuse(*a, **k):
+        raise pdfium.PdfiumError("Failed to load document", err_code=raw_mod.FPDF_ERR_FORMAT)
+
+    monkeypatch.setattr(pdfium, "PdfDocument", refuse)
+    doc = load_bytes(simple_pdf([[para("(1) Eins")], [para("(2) Zwei")]]), "x.pdf")
+    assert doc.source.extractor.startswith("pdfplumber")
+    assert doc.text.split("\n") == [para("(1) Eins"), para("(2) Zwei")]
+    assert [p.kind for p in doc.problems] == ["damaged"]
+
+
 def test_helper_module_is_importable():
     assert hasattr(pdfs, "agb_blocks")
