@@ -666,7 +666,14 @@ def audit_tab(spec, profile: Profile, lang: str, samples: list[inputs.Sample]) -
         empty_state(lang, samples)
         return
     forced = SS.get("ui_lang", "auto")
-    report = audit(doc, profile, forced if forced in ("de", "en") else None)
+    try:
+        report = audit(doc, profile, forced if forced in ("de", "en") else None)
+    except TosauditError as e:  # e.g. a broken rule in the catalogue: say so, no traceback
+        st.error(view.md(t(lang, "err_audit", reason=str(e))), icon="🚫")
+        return
+    except Exception as e:  # never a traceback on the page
+        st.error(view.md(t(lang, "err_audit", reason=type(e).__name__)), icon="🚫")
+        return
     if forced not in ("de", "en") and SS.get("contract_lang") != report.language:
         SS["contract_lang"] = report.language
         st.rerun()

@@ -354,3 +354,44 @@ def test_doc_cache_is_an_lru_and_does_not_cache_errors():
     with pytest.raises(ValueError):
         cache.get("d", lambda: (_ for _ in ()).throw(ValueError("x")))
     assert cache.get("d", lambda: 5) == 5
+
+
+def test_long_pdf_is_read_with_pages_counted():
+    from pdfs import agb_pdf
+
+    data, _layout = agb_pdf(12)
+    at = upload(new_app(), "lang.pdf", data, "application/pdf")
+    assert not errors(at)
+    metrics = {m.label.split(" ", 1)[-1]: m.value for m in at.metric}
+    pages = metrics.get("Pages read", metrics.get("Seiten gelesen"))
+    assert str(pages) == "12"
+    assert not at.progress  # the progress bar is gone once the document is read
+
+
+def test_reading_problems_are_shown():
+    from pdfs import simple_pdf
+
+    data = simple_pdf([["§ 1 Geltung", "1.1 Der Kunde ist verpflichtet, regelmäßig eine vollständige "
+                        "Datensicherung vorzunehmen."], "image"])
+    at = upload(new_app(), "halb-gescannt.pdf", data, "application/pdf")
+    assert not errors(at)
+    probs = [h.value for h in at.html if "ta-problems" in h.value]
+    assert probs and ("2" in probs[0]) and ("text" in probs[0].lower() or "Text" in probs[0])
+
+
+def test_compare_tab_puts_plans_side_by_side():
+    samples = [s for s in inputs.find_samples(ROOT / "samples") if s.contract is not None]
+    if len(samples) < 2:
+        pytest.skip("fewer than two bundled plans")
+    at = new_app()
+    tab = next(t.label for t in at.tabs if "ompare" in t.label or "ergleichen" in t.label)
+    at.session_state["tab"] = tab
+    at.run()
+    assert not at.exception, at.exception
+    assert len(at.dataframe) == 1
+    df = at.dataframe[0].value
+    assert df.shape[1] == 2 and df.shape[0] >= 5
+    assert len([h for h in at.html if 'data-kind="plan"' in h.value]) == 2
+    at.radio(key="cmp_n").set_value(3).run()
+    assert at.dataframe[0].value.shape[1] == 3
+    assert len(at.get("download_button")) == 3

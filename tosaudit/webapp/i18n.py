@@ -128,6 +128,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "err_url_private": "{host} is not a public internet address",
         "err_url_resolve": "the host name {host} could not be resolved",
         "err_page": "The product page could not be read.",
+        "err_audit": "The audit could not be completed ({reason}). Please report this problem.",
         "err_unexpected": "Something went wrong while checking ({kind}). Please try another file.",
         "tab_audit": "Audit",
         "cmp_intro": "Put two or three plans side by side: each plan is a contract with its profile or product "
@@ -271,6 +272,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "err_url_private": "{host} ist keine öffentliche Internetadresse",
         "err_url_resolve": "der Rechnername {host} konnte nicht aufgelöst werden",
         "err_page": "Die Produktseite konnte nicht gelesen werden.",
+        "err_audit": "Die Prüfung konnte nicht abgeschlossen werden ({reason}). Bitte melden Sie dieses Problem.",
         "err_unexpected": "Bei der Prüfung ist etwas schiefgegangen ({kind}). Bitte versuchen Sie eine andere Datei.",
         "tab_audit": "Prüfung",
         "cmp_intro": "Stellen Sie zwei oder drei Tarife nebeneinander: Jeder Tarif ist ein Vertrag mit seinem "

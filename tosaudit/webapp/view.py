@@ -22,6 +22,7 @@ CONTEXT_MAX = 1600  # characters of clause text shown around the quote
 
 CSS = """
 <style>
+[data-testid="stMainBlockContainer"]{padding-top:2.2rem}
 .ta-card{border:1px solid #e3e6ea;border-left:6px solid #9aa5b1;border-radius:10px;padding:14px 18px 10px;
   margin:0 0 14px;background:#fff;font-size:0.95rem;line-height:1.5;color:#1f2933}
 .ta-card.sev-high{border-left-color:#c0392b}.ta-card.sev-warning{border-left-color:#d68910}
@@ -43,9 +44,10 @@ CSS = """
 .ta-quote{margin:.2em 0 .4em;padding:.45em .8em;border-left:3px solid #cbd2d9;background:#f5f7fa;border-radius:4px;
   white-space:pre-wrap;overflow-wrap:anywhere}
 .ta-card mark{background:#ffe58f;padding:0 .12em;border-radius:2px;color:inherit}
-.ta-feat{list-style:none;padding:0;margin:0}
-.ta-feat li{margin:.1em 0 .5em}
-.ta-val{display:inline-block;margin-left:.4em;border-radius:6px;padding:0 .5em;font-weight:700;background:#e4e7eb}
+.ta-card ul.ta-feat{list-style:none;padding:0 !important;margin:0 !important}
+.ta-card ul.ta-feat li{margin:.1em 0 .6em;padding:0}
+.ta-flabel{font-weight:600}
+.ta-val{display:inline-block;margin-right:.3em;border-radius:6px;padding:0 .55em;font-weight:700;background:#e4e7eb}
 .ta-val.v-no{background:#fde2e1;color:#a61b1b}.ta-val.v-yes{background:#e3f9e5;color:#1f7a34}
 .ta-val.v-unknown{background:#eceff1;color:#52606d;font-weight:600}
 .ta-origin{color:#616e7c;font-size:.82rem}
@@ -161,8 +163,9 @@ def features_html(features: Sequence[FeatureEvidence], lang: str) -> str:
     for fe in features:
         label, value, origin, cond = c.feature_line(fe, lang)
         items.append(
-            f"<li><strong>{esc1(label)}</strong><span class=\"ta-val {value_class(fe.value)}\">{esc1(value)}</span>"
-            f'<div class="ta-origin">{esc1(t(lang, "from"))}: {esc1(origin)}</div></li>'
+            f'<li><div class="ta-flabel">{esc1(label)}</div>'
+            f'<span class="ta-val {value_class(fe.value)}">{esc1(value)}</span> '
+            f'<span class="ta-origin">{esc1(t(lang, "from"))}: {esc1(origin)}</span></li>'
         )
         if cond and cond not in conds:
             conds.append(cond)
