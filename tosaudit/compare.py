@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import difflib
 import html
-import json
 import sys
 from pathlib import Path
 from typing import Any, Literal, Sequence

@@ -70,15 +70,17 @@ def _compile(p: str) -> Any:
     return regex.compile(p.replace("{NUM}", NUM), regex.IGNORECASE | regex.V0)
 
 
-_CACHE: dict[int, list[_FeatureCues]] = {}
+_CACHE: dict[int, tuple[Mapping[str, FeatureDef], list[_FeatureCues]]] = {}
 
 
 def compile_cues(vocab: Mapping[str, FeatureDef]) -> list[_FeatureCues]:
     """The cues of every feature, compiled (cached per vocabulary object)."""
     key = id(vocab)
     hit = _CACHE.get(key)
-    if hit is not None and len(hit) == sum(1 for f in vocab.values() if f.cues.get("set")):
-        return hit
+    if hit is not None and hit[0] is vocab:
+        return hit[1]
+    if len(_CACHE) > 16:
+        _CACHE.clear()
     out = []
     for fd in vocab.values():
         c = fd.cues or {}
@@ -92,7 +94,7 @@ def compile_cues(vocab: Mapping[str, FeatureDef]) -> list[_FeatureCues]:
             context=[_compile(x) for x in c.get("context") or []],
             collect=bool(c.get("collect")),
         ))
-    _CACHE[key] = out
+    _CACHE[key] = (vocab, out)
     return out
 
 
