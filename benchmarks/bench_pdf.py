@@ -153,6 +153,7 @@ def run_case(mode: str, pdf: Path, repeats: int) -> dict:
     for k in ("clauses", "findings"):
         if k in info:
             res[k] = info[k]
+    res["peak_rss_mb"] = round(rss_mb(), 1)  # before the check below imports fpdf2 and PIL
     if "text" in info:
         blocks = json.loads(pdf.with_suffix("").with_suffix(".blocks.json").read_text())
         import pdfs
@@ -162,7 +163,6 @@ def run_case(mode: str, pdf: Path, repeats: int) -> dict:
         res["blocks"] = len(blocks)
         if misses:
             res["first_miss"] = misses[0][:120]
-    res["peak_rss_mb"] = round(rss_mb(), 1)
     return res
 
 
@@ -175,22 +175,33 @@ def main() -> None:
     ap.add_argument("--json", help="write all results to this file")
     ap.add_argument("--modes", default=",".join(MODES))
     ap.add_argument("--child", nargs=2, metavar=("MODE", "PDF"), help=argparse.SUPPRESS)
+    ap.add_argument("--build", metavar="DIR", help=argparse.SUPPRESS)
     ap.add_argument("--repeats", type=int, default=3)
     args = ap.parse_args()
     repeats = 1 if args.quick else args.repeats
     if args.child:
         print(json.dumps(run_case(args.child[0], Path(args.child[1]), repeats)))
         return
+    if args.build:
+        import pdfplumber
+        import pypdfium2
 
-    import pypdfium2
-    import pdfplumber
+        files = build(Path(args.build))
+        print(json.dumps({"files": {k: str(v) for k, v in files.items()},
+                          "versions": f"pypdfium2 {pypdfium2.version.PYPDFIUM_INFO}, "
+                                      f"pdfplumber {pdfplumber.__version__}"}))
+        return
 
-    print(f"python {platform.python_version()}, {os.cpu_count()} cores, {platform.machine()}, "
-          f"pypdfium2 {pypdfium2.version.PYPDFIUM_INFO}, pdfplumber {pdfplumber.__version__}, "
-          f"load average {os.getloadavg()[0]:.1f}")
+    # The driver stays small and builds the PDFs in a subprocess: Linux keeps ru_maxrss across
+    # fork+exec, so a big driver would inflate every child's peak RSS.
     results = []
     with tempfile.TemporaryDirectory(prefix="tosaudit-bench-") as tmp:
-        files = build(Path(tmp))
+        p = subprocess.run([sys.executable, __file__, "--build", tmp], capture_output=True, text=True,
+                           cwd=ROOT, check=True)
+        built = json.loads(p.stdout.strip().splitlines()[-1])
+        files = {k: Path(v) for k, v in built["files"].items()}
+        print(f"python {platform.python_version()}, {os.cpu_count()} cores, {platform.machine()}, "
+              f"{built['versions']}, load average {os.getloadavg()[0]:.1f}, driver RSS {rss_mb():.0f} MB")
         for mode in args.modes.split(","):
             for name, pdf in files.items():
                 reps = 1 if mode in ("pdfplumber-ingest", "raw-pdfplumber") else repeats  # slow
@@ -212,7 +223,8 @@ def _print(r: dict) -> None:
         print(f"{r['mode']:18} {r['file']:13} {r.get('error') or r.get('skipped')}")
         return
     line = (f"{r['mode']:18} {r['file']:13} {r['pages']:4d} pages  {r['seconds']:7.3f} s  "
-            f"{r['pages_per_s']:7.1f} pages/s  peak RSS {r['peak_rss_mb']:6.1f} MB")
+            f"{r['pages_per_s']:7.1f} pages/s  peak RSS {r['peak_rss_mb']:6.1f} MB "
+            f"(after imports {r['rss_after_import_mb']:.0f})")
     line += f"  (load {r['loadavg_1min_before']:.1f})"
     if "intact" in r:
         line += f"  intact {r['intact'] * 100:.1f}% of {r['blocks']}"
