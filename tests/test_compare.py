@@ -50,7 +50,9 @@ def test_compare_facts(comparison):
             assert key in p.facts
     assert "12 Monate" in start.facts["min_term"].value and "1 Monat (Seite)" in start.facts["min_term"].value
     assert "90 Tage" in start.facts["notice"].value and "14 Tage (Seite)" in start.facts["notice"].value
-    assert plus.facts["price_change"].value.startswith("ja")
+    assert "§ 6 Abs. 2" in plus.facts["price_change"].value
+    assert start.facts["price_change"].value == "keine Regel gefunden"
+    assert "§ 3 Abs. 2" in plus.facts["backup"].value  # the advertised backup is disclaimed
     assert plus.facts["price_guarantee"].value == "24 Monate"
     assert "99,5 %" in pro.facts["availability"].value and "99,99 % (Seite)" in pro.facts["availability"].value
     # the Pro contract states two notice periods: both are shown

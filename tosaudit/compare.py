@@ -194,9 +194,6 @@ def plan_facts(report: Report, doc, vocab, lang: str) -> dict[str, Fact]:
     facts: dict[str, Fact] = {}
     prof = report.profile
     said = contract_facts(_sentences_with_refs(report, doc), vocab)
-    by_rule: dict[str, list[Finding]] = {}
-    for f in report.findings:
-        by_rule.setdefault(f.rule_id, []).append(f)
 
     def page_val(key: str) -> Any:
         return prof.value(key) if prof else None
@@ -221,27 +218,30 @@ def plan_facts(report: Report, doc, vocab, lang: str) -> dict[str, Fact]:
     both("availability", "sla.uptime_pct", lambda v: f"{_num(v, lang)} %")
 
     def from_rules(key: str, pred, yes: str | None = None, none: str | None = None) -> None:
-        hits = [f for f in report.findings if pred(f)]
+        hits = [f for f in report.findings if pred(f) and f.kind != "conflict"]
         if hits:
+            hits.sort(key=lambda f: (-SEVERITY_ORDER[f.severity], f.clause.start))
             f = hits[0]
             ref = f.clause.ref or f.clause.number
-            facts[key] = Fact(key=key, label=_label(key, lang), value=(yes or _w("yes", lang)) + (f" ({ref})" if ref else ""),
+            shown = yes or f.title
+            more = len({x.rule_id for x in hits}) - 1
+            if more > 0:
+                shown += f" (+{more})"
+            facts[key] = Fact(key=key, label=_label(key, lang), value=shown + (f" – {ref}" if ref else ""),
                               source=ref, quote=f.quote)
         else:
             facts[key] = Fact(key=key, label=_label(key, lang), value=none or _w("none_found", lang))
 
-    from_rules("price_change", lambda f: f.category == "price" and ("price-change" in f.rule_id or "price-guarantee" in f.rule_id
-                                                                    or "price-increase" in f.rule_id))
+    from_rules("price_change", lambda f: f.category == "price" and any(w in f.rule_id for w in ("change", "increase",
+                                                                                               "guarantee")))
     g = page_val("price.guarantee_months")
     facts["price_guarantee"] = Fact(key="price_guarantee", label=_label("price_guarantee", lang),
                                     value=f"{_num(g, lang)} {_w('months', lang)}" if g is not None else _w("unknown", lang),
                                     source="product page" if g is not None else None)
-    from_rules("backup", lambda f: f.rule_id.startswith("backup-duty") or f.rule_id.startswith("backup-offsite"),
-               yes=_w("customer", lang),
+    from_rules("backup", lambda f: "backup" in f.rule_id or "restore" in f.rule_id,
                none=(_w("provider", lang) + f" ({_w('page', lang)})") if page_val("backup.included") is True else None)
     from_rules("liability", lambda f: f.category == "liability" and ("cap" in f.rule_id or "limit" in f.rule_id))
-    from_rules("suspension", lambda f: f.category == "suspension" and f.kind != "conflict" and "promised" not in f.rule_id,
-               yes=_w("without_notice", lang) if "suspend-without-notice" in by_rule else None)
+    from_rules("suspension", lambda f: f.category == "suspension" and "promised" not in f.rule_id)
     counts = report.counts()
     for k in ("contradictions", "conflicts", "high", "warning", "info"):
         facts[k] = Fact(key=k, label=_label(k, lang), value=str(counts.get(k, 0)))
