@@ -509,7 +509,9 @@ def _summary(changes: list[FindingChange], clauses: list[ClauseChange], lang: st
                         if de else
                         f"Now worse: {ch.new.title} (clause {ch.new.clause or '–'}, {ch.old.severity} → {ch.new.severity})"))
     for cc in clauses:
-        if cc.status == "changed" and cc.removed_words and cc.added_words and len(cc.removed_words) < 80:
+        # numbered clauses only: a changed date in the title is no news
+        if cc.status == "changed" and cc.removed_words and cc.added_words and len(cc.removed_words) < 80 \
+                and regex.search(r"\d", cc.ref):
             out.append((f"Klausel {cc.ref} geändert: „{cc.removed_words}“ → „{cc.added_words}“" if de else
                         f"Clause {cc.ref} changed: \"{cc.removed_words}\" → \"{cc.added_words}\""))
     return out
