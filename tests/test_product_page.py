@@ -81,6 +81,11 @@ POSITIVE = [
     ("Customer service around the clock by phone", {"support.hours": "24/7", "support.phone": True}),
     ("Support on business days via ticket", {"support.hours": "business-days", "support.channels": "ticket"}),
     ("Webhosting-Paket für Einsteiger", {"plan.sector": "hosting"}),
+    ("Glasfaser mit bis zu 1 Gbit/s im Download", {"speed.down_mbps": 1000, "plan.sector": "telecom"}),
+    ("DSL 250: bis zu 250 Mbit/s, garantiert mindestens 150 Mbit/s",
+     {"speed.down_mbps": 250, "speed.min_mbps": 150}),
+    ("Inklusive 25 E-Mail-Postfächer mit je 10 GB", {"email.mailboxes": 25, "email.included": True}),
+    ("Cloud-Speicher mit 2 TB für die ganze Familie", {"storage.gb": 2000, "plan.sector": "cloud"}),
 ]
 
 # (sentence, feature keys it must NOT set)

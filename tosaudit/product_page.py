@@ -41,6 +41,7 @@ NUM = (r"(?P<n>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?|ein(?:en|em|er|e)?|e
 
 #: unit words -> (unit family, factor to the base unit of the family)
 _UNITS: list[tuple[str, str, float]] = [
+    (r"^(gbit|gbps)", "Mbit/s", 1000.0), (r"^(mbit|mbps)", "Mbit/s", 1.0),
     (r"^tb", "GB", 1000.0), (r"^gb", "GB", 1.0), (r"^mb", "GB", 0.001),
     (r"^(jahr|year)", "time", 365.0), (r"^(monat|month|mon\.)", "time", 30.0),
     (r"^(woche|week)", "time", 7.0), (r"^(tag|day)", "time", 1.0),
@@ -104,8 +105,8 @@ def _convert(n: float, unit_word: str | None, fd: FeatureDef) -> float | None:
     u = unit_word.strip().lower()
     for pat, family, factor in _UNITS:
         if regex.match(pat, u):
-            if family == "GB":
-                return n * factor if fd.unit == "GB" else n
+            if family in ("GB", "Mbit/s"):
+                return n * factor if fd.unit == family else n
             base = _TIME_BASE.get(fd.unit)
             if base is None:
                 return n
