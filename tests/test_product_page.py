@@ -193,7 +193,11 @@ def test_cli_features(tmp_path, capsys):
     import json
 
     data = json.loads((tmp_path / "p.json").read_text(encoding="utf-8"))
-    assert data["features"]["price.guarantee_months"]["value"] == 12
+    assert data["features"]["price.guarantee_months"] == 12
+    assert load_profile(tmp_path / "p.json", VOCAB).value("cancel.button") is True
+    assert main(["features", str(page), "-f", "json", "--with-sources", "-o", str(tmp_path / "s.json")]) == 0
+    full = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))
+    assert full["features"]["price.guarantee_months"]["source"] == "Preisgarantie für 12 Monate"
 
 
 PRICING = Path(__file__).resolve().parent.parent / "samples" / "family" / "pricing.html"

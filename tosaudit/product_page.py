@@ -339,8 +339,15 @@ def profile_yaml(profile: Profile, vocab: Mapping[str, FeatureDef], page: str | 
     return "\n".join(lines) + "\n"
 
 
-def profile_json(profile: Profile) -> str:
-    return json.dumps(profile.model_dump(mode="json"), indent=2, ensure_ascii=False)
+def profile_json(profile: Profile, *, sources: bool = False) -> str:
+    """The profile as JSON: loadable with --profile; with ``sources`` the full model (value, origin
+    and source sentence per feature), which is not a profile file but evidence for other tools."""
+    if sources:
+        data = profile.model_dump(mode="json")
+    else:
+        data = {"provider": profile.provider, "plan": profile.plan, "url": profile.url,
+                "features": {k: fv.value for k, fv in profile.features.items() if fv.value is not None}}
+    return json.dumps(data, indent=2, ensure_ascii=False)
 
 
 def _has_plan_table(page: str) -> bool:
@@ -361,7 +368,7 @@ def cmd_features(args: argparse.Namespace) -> int:
     if not args.plan and _has_plan_table(args.page):
         print(f"{args.page}: the page has a pricing table with several plans; its columns were left out. "
               "Use --plan NAME to read one plan's column.", file=sys.stderr)
-    text = profile_json(profile) + "\n" if args.format == "json" else profile_yaml(profile, cat.features, args.page)
+    text = profile_json(profile, sources=args.with_sources) + "\n" if args.format == "json" else profile_yaml(profile, cat.features, args.page)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
         print(f"{args.page}: {len(profile.features)} features -> {args.output}", file=sys.stderr)
@@ -379,5 +386,7 @@ def add_cli(sub) -> None:
     p.add_argument("--plan", metavar="NAME", help="in a pricing table with one column per plan, read this plan's column")
     p.add_argument("--format", "-f", choices=("yaml", "json"), default="yaml")
     p.add_argument("--output", "-o", metavar="F", help="write the profile to this file")
+    p.add_argument("--with-sources", action="store_true",
+                   help="JSON only: every feature with its origin and source sentence (not loadable as --profile)")
     p.add_argument("--rules", metavar="DIR", help="rule catalogue folder (default: the bundled one)")
     p.set_defaults(func=cmd_features)
