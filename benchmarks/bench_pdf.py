@@ -16,6 +16,9 @@ Every measurement runs in a fresh subprocess, so that peak RSS (``ru_maxrss``,
 not tracemalloc) belongs to that one case.  Times are the median of the repeats
 after one warm-up run; imports and loading the rule catalogue are reported
 separately (they are paid once per process, e.g. once per Streamlit session).
+Wall time depends on what else runs on the machine; CPU time (``process_time``,
+the code is single-threaded) does not, so both are printed, with the 1-minute
+load average before each case.
 "Intact" is the share of generated paragraphs that come out as exactly one line
 of Document.text, in order: the check that two-column pages are read column by
 column and that nothing is glued or split.
@@ -95,6 +98,7 @@ def run_case(mode: str, pdf: Path, repeats: int) -> dict:
 
     def once() -> tuple[float, dict]:
         info: dict = {}
+        c0 = time.process_time()
         t = time.perf_counter()
         if mode in ("ingest", "full"):
             doc = load_path(pdf)
@@ -138,6 +142,7 @@ def run_case(mode: str, pdf: Path, repeats: int) -> dict:
                     page.extract_text()
                     page.close()
             info["pages"] = n
+        info["cpu_s"] = time.process_time() - c0
         return time.perf_counter() - t, info
 
     once()  # warm-up (lazy imports, caches)
@@ -145,7 +150,9 @@ def run_case(mode: str, pdf: Path, repeats: int) -> dict:
     secs = [r[0] for r in runs]
     info = runs[-1][1]
     med = statistics.median(secs)
+    cpu = statistics.median(r[1]["cpu_s"] for r in runs)
     res.update(pages=info["pages"], seconds=round(med, 3), pages_per_s=round(info["pages"] / med, 1),
+               cpu_s=round(cpu, 3), pages_per_cpu_s=round(info["pages"] / cpu, 1),
                runs=[round(s, 3) for s in secs])
     for k in ("ingest_s", "segment_s", "audit_s"):
         if k in info:
@@ -222,9 +229,9 @@ def _print(r: dict) -> None:
     if "error" in r or "skipped" in r:
         print(f"{r['mode']:18} {r['file']:13} {r.get('error') or r.get('skipped')}")
         return
-    line = (f"{r['mode']:18} {r['file']:13} {r['pages']:4d} pages  {r['seconds']:7.3f} s  "
-            f"{r['pages_per_s']:7.1f} pages/s  peak RSS {r['peak_rss_mb']:6.1f} MB "
-            f"(after imports {r['rss_after_import_mb']:.0f})")
+    line = (f"{r['mode']:18} {r['file']:13} {r['pages']:4d} pages  wall {r['seconds']:7.3f} s "
+            f"{r['pages_per_s']:7.1f} pages/s  CPU {r['cpu_s']:7.3f} s {r['pages_per_cpu_s']:7.1f} pages/s  "
+            f"peak RSS {r['peak_rss_mb']:5.1f} MB (after imports {r['rss_after_import_mb']:.0f})")
     line += f"  (load {r['loadavg_1min_before']:.1f})"
     if "intact" in r:
         line += f"  intact {r['intact'] * 100:.1f}% of {r['blocks']}"
