@@ -46,24 +46,27 @@ def catalogue() -> Catalogue:
     return load_catalogue()
 
 
-@st.cache_resource(show_spinner=False)
 def _documents() -> inputs.DocCache:
-    """Read documents by content hash, in memory only (never written to disk)."""
-    return inputs.DocCache(max_entries=16)
+    """Documents read in this browser session, by content hash. Per session and in memory only:
+    nothing outlives the session or is written to disk (the privacy note on the page says so)."""
+    cache = SS.get("_docs")
+    if cache is None:
+        cache = SS["_docs"] = inputs.DocCache(max_entries=8)
+    return cache
 
 
 def ingest(digest: str, name: str, data: bytes, progress=None) -> Document:
-    """A contract from bytes, cached by content hash (and name, which decides the kind).
+    """A contract from bytes, cached by content hash (and name, which decides the kind), so that
+    changing a feature re-runs only the audit.
 
-    Not ``st.cache_data``: the progress bar for long PDFs is drawn while reading, and Streamlit
-    cannot replay elements drawn from inside a data-cached function.
+    Not ``st.cache_data``: that cache is shared by all sessions (the page promises the document
+    is not kept), and Streamlit cannot replay the progress bar drawn while a long PDF is read.
     """
     return _documents().get((digest, name), lambda: load_bytes(data, name, progress=progress))
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def ingest_text(sha: str, _text: str) -> Document:
-    return load_text(_text)
+def ingest_text(digest: str, text: str) -> Document:
+    return _documents().get((digest, "pasted"), lambda: load_text(text))
 
 
 def sha(data: bytes) -> str:
@@ -515,7 +518,7 @@ def downloads(report: Report, lang: str) -> None:
     q = questions_text(report)
     cols[3].download_button(t(lang, "dl_questions"), q, f"{stem}.questions.txt", "text/plain",
                             key="dl_questions", width="stretch")
-    with st.expander(f":material/mail: {t(lang, 'questions_title')}", expanded=False):
+    with st.expander(f":material/mail: {t(lang, 'questions_title')}", expanded=True):
         st.caption(t(lang, "questions_help"))
         st.code(q, language=None, wrap_lines=True)
 

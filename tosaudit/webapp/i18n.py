@@ -302,9 +302,16 @@ STRINGS: dict[str, dict[str, str]] = {
 #: values of enum features, shown in the form
 ENUM_VALUES: dict[str, dict[str, str]] = {
     "en": {"hourly": "hourly", "daily": "daily", "weekly": "weekly", "monthly": "monthly", "none": "none",
-           "DE": "Germany", "EU": "EU", "worldwide": "worldwide"},
+           "DE": "Germany", "EU": "EU", "worldwide": "worldwide", "fixed": "by fixed periods",
+           "online": "online", "email": "e-mail", "text-form": "text form (e-mail, letter)",
+           "written-only": "signed letter only", "24/7": "24/7", "business-days": "business days",
+           "hosting": "hosting", "cloud": "cloud", "telecom": "telecom", "platform": "platform", "shop": "shop"},
     "de": {"hourly": "stündlich", "daily": "täglich", "weekly": "wöchentlich", "monthly": "monatlich",
-           "none": "keine", "DE": "Deutschland", "EU": "EU", "worldwide": "weltweit"},
+           "none": "keine", "DE": "Deutschland", "EU": "EU", "worldwide": "weltweit", "fixed": "um feste Zeiträume",
+           "online": "online", "email": "E-Mail", "text-form": "Textform (E-Mail, Brief)",
+           "written-only": "nur schriftlich (Brief)", "24/7": "rund um die Uhr", "business-days": "werktags",
+           "hosting": "Hosting", "cloud": "Cloud", "telecom": "Telekommunikation", "platform": "Plattform",
+           "shop": "Shop"},
 }
 
 

@@ -16,7 +16,7 @@ from tosaudit.models import ClauseRef, FeatureEvidence, Finding, LegalRef, Probl
 from tosaudit.report import common as c
 from tosaudit.report.i18n import t as rt
 
-from .i18n import t
+from .i18n import enum_value, t
 
 CONTEXT_MAX = 1600  # characters of clause text shown around the quote
 
@@ -162,6 +162,8 @@ def features_html(features: Sequence[FeatureEvidence], lang: str) -> str:
     items, conds = [], []
     for fe in features:
         label, value, origin, cond = c.feature_line(fe, lang)
+        if isinstance(fe.value, str):
+            value = enum_value(lang, value)
         items.append(
             f'<li><div class="ta-flabel">{esc1(label)}</div>'
             f'<span class="ta-val {value_class(fe.value)}">{esc1(value)}</span> '
