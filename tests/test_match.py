@@ -128,3 +128,11 @@ def test_bad_regex_is_reported():
 )
 def test_parse_number(s, n):
     assert parse_number(s) == n
+
+
+def test_a_match_crossing_a_line_does_not_hide_the_match_below():
+    r = rule({"de": {"regex": r"Kündigung[^.]*schriftlich"}})
+    t = "§ 3 Kündigung\n(4) Die Kündigung bedarf der schriftlichen Form, also schriftlich."
+    line2 = t.index("(4)")
+    hits, _ = run(r, t, units=[(0, line2 - 1), (line2, len(t))])
+    assert [t[h.spans[0].start : h.spans[0].end] for h in hits] == ["Kündigung bedarf der schriftlichen Form, also schriftlich"]

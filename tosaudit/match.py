@@ -264,11 +264,28 @@ def run_leaves(text: str, leaves: Iterable[Leaf], timeout: float = DEFAULT_TIMEO
             continue
         found: list[LeafHit] = []
         t0 = time.perf_counter()
+        search = leaf.compiled.search
+        pos, n = 0, len(text)
         try:
-            for m in leaf.compiled.finditer(text, timeout=timeout):
+            while pos <= n:
+                m = search(text, pos, timeout=timeout)
+                if m is None:
+                    break
+                s, e = m.span()
+                if "\n" in text[s:e]:
+                    # No match may cross a line (units never do): a crossing match would hide a
+                    # real one below it. Search again inside the line where it starts; no earlier
+                    # start can match, so nothing is lost.
+                    line_end = text.find("\n", s)
+                    m = search(text, s, line_end, timeout=timeout)
+                    if m is None:
+                        pos = line_end + 1
+                        continue
+                    s, e = m.span()
                 gd = m.groupdict()
                 groups = tuple((k, v) for k, v in gd.items() if v is not None) if gd else ()
-                found.append(LeafHit(m.start(), m.end(), groups))
+                found.append(LeafHit(s, e, groups))
+                pos = e if e > s else e + 1
                 if time.perf_counter() - t0 > timeout:
                     raise TimeoutError("regex timed out")
         except TimeoutError:
