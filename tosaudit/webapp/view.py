@@ -195,8 +195,12 @@ def _details(f: Finding, lang: str) -> list[str]:
     return out
 
 
-def _context_block(doc_text: str | None, ref: ClauseRef | None, spans: Sequence[Span], lang: str) -> str:
-    if ref is None:
+def _context_block(doc_text: str | None, ref: ClauseRef | None, spans: Sequence[Span], lang: str,
+                   quote: str | None = None) -> str:
+    """The whole clause on demand (left out when the quote already is the whole clause)."""
+    if ref is None or not doc_text:
+        return ""
+    if quote is not None and c.one_line(doc_text[ref.start:ref.end]) == c.one_line(quote).rstrip(" …"):
         return ""
     ctx = context_html(doc_text, ref, spans)
     if not ctx:
@@ -217,7 +221,7 @@ def contradiction_html(f: Finding, lang: str, doc_text: str | None = None) -> st
         f'<div class="ta-side"><div class="ta-label">{esc1(rt(lang, "col_clause"))}</div>'
         f'<div class="ta-where">{where_html(f.clause, lang)}</div>'
         f'<div class="ta-quote">{quote_html(f)}</div>'
-        f"{_context_block(doc_text, f.clause, f.spans, lang)}</div>"
+        f"{_context_block(doc_text, f.clause, f.spans, lang, f.quote)}</div>"
     )
     plan_side = (
         f'<div class="ta-side ta-plan"><div class="ta-label">{esc1(t(lang, "your_plan"))}</div>'
@@ -238,11 +242,11 @@ def contradiction_html(f: Finding, lang: str, doc_text: str | None = None) -> st
 def conflict_html(f: Finding, lang: str, doc_text: str | None = None) -> str:
     other = f.other_clause
     a = (f'<div class="ta-side"><div class="ta-where">{where_html(f.clause, lang)}</div>'
-         f'<div class="ta-quote">{quote_html(f)}</div>{_context_block(doc_text, f.clause, f.spans, lang)}</div>')
+         f'<div class="ta-quote">{quote_html(f)}</div>{_context_block(doc_text, f.clause, f.spans, lang, f.quote)}</div>')
     if other is not None:
         oq = marked(f.other_quote or "", c.highlight_ranges(f.other_quote or "", other, f.spans))
         b = (f'<div class="ta-side"><div class="ta-where">{where_html(other, lang)}</div>'
-             f'<div class="ta-quote">{oq}</div>{_context_block(doc_text, other, f.spans, lang)}</div>')
+             f'<div class="ta-quote">{oq}</div>{_context_block(doc_text, other, f.spans, lang, f.other_quote)}</div>')
     else:
         b = ""
     return "".join([
@@ -266,7 +270,7 @@ def finding_html(f: Finding, lang: str, doc_text: str | None = None) -> str:
         f"{meta_html(f, lang)}</div>",
         f'<div class="ta-where">{where_html(f.clause, lang)}</div>',
         f'<div class="ta-quote">{quote_html(f)}</div>',
-        _context_block(doc_text, f.clause, f.spans, lang),
+        _context_block(doc_text, f.clause, f.spans, lang, f.quote),
         plan,
         f'<div class="ta-msg">{esc1(f.message)}</div>',
         *_details(f, lang),
