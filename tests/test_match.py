@@ -136,3 +136,32 @@ def test_a_match_crossing_a_line_does_not_hide_the_match_below():
     line2 = t.index("(4)")
     hits, _ = run(r, t, units=[(0, line2 - 1), (line2, len(t))])
     assert [t[h.spans[0].start : h.spans[0].end] for h in hits] == ["Kündigung bedarf der schriftlichen Form, also schriftlich"]
+
+
+def test_word_index_finds_the_same_as_the_regex_scan():
+    """Terms found through the word index equal a plain regex scan (wildcards, hyphens, apostrophes)."""
+    from tosaudit.match import LeafPool, WordIndex, _search_leaf, _term_hits
+
+    text = ("Die Datensicherungen obliegen dem Kunden. E-Mail und EMail und E Mail.\n"
+            "You don't and do n't, Sicherungskopie, Tagessicherung; backup-copies; §309 BGB.")
+    terms = ["Datensicherung*", "*sicherung", "*sicherung*", "E-Mail", "don't", "backup*", "§309", "obliegen dem"]
+    for t in terms:
+        pool = LeafPool()
+        leaf = pool.get(f"t:{t}", "r", [t])
+        via_index = [(h.start, h.end) for h in _term_hits(leaf, text, WordIndex(text), 2.0, __import__("time").perf_counter())]
+        via_regex = [(h.start, h.end) for h in _search_leaf(leaf.lookups[0].compiled, text, 2.0, __import__("time").perf_counter())]
+        assert via_index == via_regex, t
+        assert via_index, t
+
+
+def test_regex_leaves_beside_terms_only_run_where_the_terms_hit():
+    from tosaudit.match import necessary
+
+    r = rule({"de": {"all": [{"terms": ["sperren"]}, {"regex": r"ohne\s+\w*ankündigung"}]}})
+    m = Matcher([r], "de")
+    assert [leaf.lookups is not None for leaf in m.compiled[0].trigger] == [True]
+    t = "Wir dürfen sperren ohne Vorankündigung. Ohne Vorankündigung geschieht nichts."
+    cut = t.index("Ohne")
+    hits, _ = m.run(t, [(0, cut - 1), (cut, len(t))], [(0, len(t))])
+    assert len(hits) == 1 and hits[0].unit_start == 0
+    assert necessary(m.compiled[0].tree) is not None

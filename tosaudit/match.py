@@ -81,6 +81,76 @@ class Leaf:
     pattern: str
     compiled: Any
     rule_ids: set[str] = field(default_factory=set)
+    #: for `terms` leaves: how to find each term through the word index (see TermLookup)
+    lookups: list[TermLookup] | None = None
+
+
+@dataclass
+class TermLookup:
+    """One term of a `terms` leaf: where its first word may occur, and the term's own pattern.
+
+    ``mode``: exact (the word equals ``key``), prefix (starts with it), suffix (ends with it),
+    infix (contains it), or scan (the term does not start with a letter or digit: search the
+    whole text). Candidates come from the document's word index; the pattern decides.
+    """
+
+    mode: str
+    key: str
+    compiled: Any
+
+
+def term_lookup(term: str) -> TermLookup:
+    t = term.strip()
+    left_open, right_open = t.startswith("*"), t.endswith("*")
+    core = t.strip("*")
+    compiled = regex.compile(term_to_regex(term), FLAGS)
+    m = _WORD.match(core)
+    if m is None:
+        return TermLookup("scan", "", compiled)
+    key = m.group().lower()
+    rest = core[m.end():]
+    if key.endswith("n") and rest[:2] in ("'t", "’t"):  # "don't" also matches "do n't"
+        key, rest = key[:-1], rest[2:] or "x"
+    continues = bool(rest) and not rest[0].isspace()  # hyphen, apostrophe, punctuation
+    open_right = continues or (right_open and not rest)
+    if left_open:
+        mode = "infix" if open_right else "suffix"
+    else:
+        mode = "prefix" if open_right else "exact"
+    if not key:
+        return TermLookup("scan", "", compiled)
+    return TermLookup(mode, key, compiled)
+
+
+class WordIndex:
+    """Where each word of a text starts (lower-cased), built once per text."""
+
+    def __init__(self, text: str):
+        self.pos: dict[str, list[int]] = {}
+        for m in _WORD.finditer(text):
+            self.pos.setdefault(m.group().lower(), []).append(m.start())
+        self.words = sorted(self.pos)
+        self._cache: dict[tuple[str, str], list[int]] = {}
+
+    def candidates(self, mode: str, key: str) -> list[int]:
+        ck = (mode, key)
+        got = self._cache.get(ck)
+        if got is not None:
+            return got
+        if mode == "exact":
+            got = self.pos.get(key, [])
+        elif mode == "prefix":
+            i = bisect.bisect_left(self.words, key)
+            got = []
+            while i < len(self.words) and self.words[i].startswith(key):
+                got.extend(self.pos[self.words[i]])
+                i += 1
+        elif mode == "suffix":
+            got = [p for w in self.words if w.endswith(key) for p in self.pos[w]]
+        else:  # infix
+            got = [p for w in self.words if key in w for p in self.pos[w]]
+        self._cache[ck] = got
+        return got
 
 
 @dataclass
@@ -105,14 +175,15 @@ class LeafPool:
     def __init__(self) -> None:
         self.by_pattern: dict[str, Leaf] = {}
 
-    def get(self, pattern: str, rule_id: str) -> Leaf:
+    def get(self, pattern: str, rule_id: str, terms: Sequence[str] | None = None) -> Leaf:
         leaf = self.by_pattern.get(pattern)
         if leaf is None:
             try:
                 compiled = regex.compile(pattern, FLAGS)
+                lookups = [term_lookup(t) for t in dict.fromkeys(terms)] if terms else None
             except regex.error as exc:
                 raise PatternError(f"pattern does not compile: {exc}") from exc
-            leaf = Leaf(id=len(self.by_pattern), pattern=pattern, compiled=compiled)
+            leaf = Leaf(id=len(self.by_pattern), pattern=pattern, compiled=compiled, lookups=lookups)
             self.by_pattern[pattern] = leaf
         leaf.rule_ids.add(rule_id)
         return leaf
@@ -127,7 +198,7 @@ def compile_node(node: Node, pool: LeafPool, rule_id: str, path: str) -> CNode:
             pat = terms_to_regex(node.terms)  # type: ignore[arg-type]
         except ValueError as exc:
             raise PatternError(str(exc)) from exc
-        return CNode("leaf", path + ".terms", leaf=pool.get(pat, rule_id))
+        return CNode("leaf", path + ".terms", leaf=pool.get(pat, rule_id, node.terms))
     if kind in ("any", "all"):
         kids = getattr(node, kind)
         return CNode(kind, path + "." + kind, children=[
@@ -160,6 +231,27 @@ def positive_leaves(node: CNode, negated: bool = False) -> list[Leaf]:
     return out
 
 
+def necessary(node: CNode) -> list[Leaf] | None:
+    """A small set of leaves one of which must hit wherever the node matches (None: no such set).
+
+    ``all``/``near`` need only their cheapest child (a `terms` child, found through the word
+    index, costs next to nothing); ``any`` needs all its children's sets; ``not`` gives none.
+    """
+    if node.kind == "leaf":
+        return [node.leaf]  # type: ignore[list-item]
+    if node.kind == "not":
+        return None
+    sets = [necessary(c) for c in node.children]
+    if node.kind == "any":
+        if any(x is None for x in sets):
+            return None
+        return [leaf for x in sets for leaf in x]  # type: ignore[union-attr]
+    known = [x for x in sets if x is not None]
+    if not known:
+        return None
+    return min(known, key=lambda x: (sum(leaf.lookups is None for leaf in x), len(x)))
+
+
 def all_leaves(node: CNode) -> list[Leaf]:
     if node.kind == "leaf":
         return [node.leaf]  # type: ignore[list-item]
@@ -175,7 +267,7 @@ class CompiledRule:
     lang: str
     tree: CNode
     unless: list[CNode]
-    trigger: list[Leaf]  # positive leaves: a unit without any of their hits cannot match
+    trigger: list[Leaf]  # necessary leaves: a unit without any of their hits cannot match
 
     @property
     def leaves(self) -> list[Leaf]:
@@ -196,7 +288,7 @@ def compile_rules(rules: Iterable[Rule], lang: str, pool: LeafPool | None = None
         unless = [
             compile_node(u, pool, r.id, f"unless.{lang}[{i}]") for i, u in enumerate(r.unless.get(lang, []))  # type: ignore[call-overload]
         ]
-        trig = positive_leaves(tree)
+        trig = necessary(tree) or positive_leaves(tree)
         if not trig:
             raise PatternError(f"rule {r.id}: the {lang} pattern can only match through `not`; give it a positive part")
         out.append(CompiledRule(r, lang, tree, unless, trig))
@@ -255,43 +347,103 @@ class Units:
         return len(self.ranges)
 
 
-def run_leaves(text: str, leaves: Iterable[Leaf], timeout: float = DEFAULT_TIMEOUT) -> tuple[dict[int, list[LeafHit]], dict[int, str]]:
-    """Search each leaf once over ``text``. Returns hits by leaf id and timed-out leaves."""
+def _search_leaf(compiled: Any, text: str, timeout: float, t0: float, start: int = 0,
+                 end: int | None = None) -> list[LeafHit]:
+    """All matches of one pattern in text[start:end], none crossing a line."""
+    found: list[LeafHit] = []
+    search = compiled.search
+    n = len(text) if end is None else end
+    pos = start
+    while pos <= n:
+        m = search(text, pos, n, timeout=timeout)
+        if m is None:
+            break
+        s, e = m.span()
+        if "\n" in text[s:e]:
+            # No match may cross a line (units never do): a crossing match would hide a real
+            # one below it. Search again inside the line where it starts; no earlier start can
+            # match, so nothing is lost.
+            line_end = text.find("\n", s)
+            m = search(text, s, min(line_end, n), timeout=timeout)
+            if m is None:
+                pos = line_end + 1
+                continue
+            s, e = m.span()
+        gd = m.groupdict()
+        groups = tuple((k, v) for k, v in gd.items() if v is not None) if gd else ()
+        found.append(LeafHit(s, e, groups))
+        pos = e if e > s else e + 1
+        if time.perf_counter() - t0 > timeout:
+            raise TimeoutError("regex timed out")
+    return found
+
+
+def _term_hits(leaf: Leaf, text: str, index: WordIndex, timeout: float, t0: float) -> list[LeafHit]:
+    """Matches of a `terms` leaf: each term verified only where its first word occurs."""
+    best: dict[int, int] = {}  # start -> longest end
+    for lk in leaf.lookups or ():
+        if lk.mode == "scan":
+            hits = [(h.start, h.end) for h in _search_leaf(lk.compiled, text, timeout, t0)]
+        else:
+            hits = []
+            match = lk.compiled.match
+            for p in index.candidates(lk.mode, lk.key):
+                m = match(text, p, timeout=timeout)
+                if m is not None and "\n" not in text[m.start() : m.end()]:
+                    hits.append(m.span())
+        for s, e in hits:
+            if e > best.get(s, -1):
+                best[s] = e
+        if time.perf_counter() - t0 > timeout:
+            raise TimeoutError("regex timed out")
+    return [LeafHit(s, best[s]) for s in sorted(best)]
+
+
+def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(ranges):
+        if out and s <= out[-1][1]:
+            if e > out[-1][1]:
+                out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out
+
+
+def run_leaves(
+    text: str,
+    leaves: Iterable[Leaf],
+    timeout: float = DEFAULT_TIMEOUT,
+    ranges: dict[int, list[tuple[int, int]]] | None = None,
+) -> tuple[dict[int, list[LeafHit]], dict[int, str]]:
+    """Search each leaf once over ``text``. Returns hits by leaf id and timed-out leaves.
+
+    ``regex`` leaves run over the whole text, or only over ``ranges[leaf.id]`` when given;
+    ``terms`` leaves look their first word up in a
+    word index of the text and verify the term there, which is what makes a catalogue of many
+    long word lists cheap (the regex engine cannot skip ahead on an alternation of lookbehinds).
+    """
     hits: dict[int, list[LeafHit]] = {}
     failed: dict[int, str] = {}
+    index: WordIndex | None = None
     for leaf in leaves:
         if leaf.id in hits or leaf.id in failed:
             continue
-        found: list[LeafHit] = []
         t0 = time.perf_counter()
-        search = leaf.compiled.search
-        pos, n = 0, len(text)
         try:
-            while pos <= n:
-                m = search(text, pos, timeout=timeout)
-                if m is None:
-                    break
-                s, e = m.span()
-                if "\n" in text[s:e]:
-                    # No match may cross a line (units never do): a crossing match would hide a
-                    # real one below it. Search again inside the line where it starts; no earlier
-                    # start can match, so nothing is lost.
-                    line_end = text.find("\n", s)
-                    m = search(text, s, line_end, timeout=timeout)
-                    if m is None:
-                        pos = line_end + 1
-                        continue
-                    s, e = m.span()
-                gd = m.groupdict()
-                groups = tuple((k, v) for k, v in gd.items() if v is not None) if gd else ()
-                found.append(LeafHit(s, e, groups))
-                pos = e if e > s else e + 1
-                if time.perf_counter() - t0 > timeout:
-                    raise TimeoutError("regex timed out")
+            if leaf.lookups is not None:
+                if index is None:
+                    index = WordIndex(text)
+                hits[leaf.id] = _term_hits(leaf, text, index, timeout, t0)
+            elif ranges is not None and leaf.id in ranges:
+                found: list[LeafHit] = []
+                for rs, re_ in _merge(ranges[leaf.id]):
+                    found.extend(_search_leaf(leaf.compiled, text, timeout, t0, rs, re_))
+                hits[leaf.id] = found
+            else:
+                hits[leaf.id] = _search_leaf(leaf.compiled, text, timeout, t0)
         except TimeoutError:
             failed[leaf.id] = f"pattern stopped after {timeout:g} s (it backtracks too much): {leaf.pattern[:80]}"
-            continue
-        hits[leaf.id] = found
     return hits, failed
 
 
@@ -310,15 +462,6 @@ class Matcher:
         clauses: Sequence[tuple[int, int]],
     ) -> tuple[list[RuleHit], list[Problem]]:
         leaves = list(self.pool.by_pattern.values())
-        hits, failed = run_leaves(text, leaves, self.timeout)
-        problems: list[Problem] = []
-        for lid, msg in failed.items():
-            leaf = leaves[lid]
-            for rid in sorted(leaf.rule_ids):
-                problems.append(Problem(kind="rule-timeout", rule_id=rid, severity="error",
-                                        message=f"rule {rid} was skipped: {msg}"))
-        dead_rules = {rid for lid in failed for rid in leaves[lid].rule_ids}
-
         unit_sets = {
             "sentence": Units(sentences),
             "clause": Units(clauses),
@@ -326,6 +469,7 @@ class Matcher:
         }
         # leaf hits per scope: scope -> leaf id -> unit index -> hits
         cache: dict[str, dict[int, dict[int, list[LeafHit]]]] = {k: {} for k in unit_sets}
+        hits: dict[int, list[LeafHit]] = {}
 
         def by_unit(scope: str, leaf: Leaf) -> dict[int, list[LeafHit]]:
             m = cache[scope].get(leaf.id)
@@ -339,17 +483,52 @@ class Matcher:
                 cache[scope][leaf.id] = m
             return m
 
-        out: list[RuleHit] = []
+        # Phase 1: the rules' necessary leaves over the whole text -> candidate units per rule.
+        trig = {leaf.id: leaf for cr in self.compiled for leaf in cr.trigger}
+        hits, failed = run_leaves(text, trig.values(), self.timeout)
+        cands: list[list[int]] = []
+        need: dict[int, list[tuple[int, int]]] = {}
         for cr in self.compiled:
+            scope = cr.rule.scope
+            cand: set[int] = set()
+            for leaf in cr.trigger:
+                if leaf.id not in failed:
+                    cand.update(by_unit(scope, leaf).keys())
+            cands.append(sorted(cand))
+            rest = [leaf for leaf in cr.leaves if leaf.id not in trig]
+            if not cand or not rest:
+                continue
+            rngs = [unit_sets[scope].ranges[ui] for ui in cand]
+            if cr.unless:
+                uscope = cr.rule.unless_scope or ("clause" if scope == "clause" else scope)
+                uu = unit_sets[uscope]
+                for us, _ in list(rngs):
+                    i = bisect.bisect_right(uu.starts, us) - 1
+                    if i >= 0:
+                        rngs.append(uu.ranges[i])
+            for leaf in rest:
+                need.setdefault(leaf.id, []).extend(rngs)
+        # Phase 2: every other leaf only inside the units that can still match.
+        more, failed2 = run_leaves(text, [leaves[i] for i in need], self.timeout, need)
+        hits.update(more)
+        failed.update(failed2)
+
+        problems: list[Problem] = []
+        for lid, msg in failed.items():
+            leaf = leaves[lid]
+            for rid in sorted(leaf.rule_ids):
+                problems.append(Problem(kind="rule-timeout", rule_id=rid, severity="error",
+                                        message=f"rule {rid} was skipped: {msg}"))
+        dead_rules = {rid for lid in failed for rid in leaves[lid].rule_ids}
+
+        out: list[RuleHit] = []
+        for cr, cand_units in zip(self.compiled, cands):
             if cr.rule.id in dead_rules:
                 continue
             scope = cr.rule.scope
             units = unit_sets[scope]
-            cand: set[int] = set()
-            for leaf in cr.trigger:
-                cand.update(by_unit(scope, leaf).keys())
             uscope = cr.rule.unless_scope or ("clause" if scope == "clause" else scope)
-            for ui in sorted(cand):
+            for ui in cand_units:
                 us, ue = units.ranges[ui]
                 spans = self._eval(cr.tree, scope, ui, text, by_unit)
                 if spans is None:
