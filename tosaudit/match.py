@@ -179,8 +179,9 @@ class LeafPool:
         leaf = self.by_pattern.get(pattern)
         if leaf is None:
             try:
-                compiled = regex.compile(pattern, FLAGS)
+                # a `terms` leaf is searched term by term through the word index
                 lookups = [term_lookup(t) for t in dict.fromkeys(terms)] if terms else None
+                compiled = None if lookups else regex.compile(pattern, FLAGS)
             except regex.error as exc:
                 raise PatternError(f"pattern does not compile: {exc}") from exc
             leaf = Leaf(id=len(self.by_pattern), pattern=pattern, compiled=compiled, lookups=lookups)
