@@ -49,9 +49,19 @@ def get_matcher(catalogue: Catalogue, rules: Sequence[Rule], lang: str, timeout:
     return m
 
 
+_DOUBLE_LABEL = regex.compile(
+    r"\b(?:Clause|clause|Klausel|Ziffer|Section|section)\s+(?=(?:Section|Sec\.|Clause|Article|Art\.|Artikel|Ziffer|Ziff\.|Abschnitt)\s)"
+)
+
+
 def fill(template: str, ctx: Mapping[str, Any]) -> str:
-    """Replace ``{name}`` placeholders; unknown names stay as they are (the lint reports them)."""
-    return _PLACEHOLDER.sub(lambda m: str(ctx[m.group(1)]) if m.group(1) in ctx else m.group(0), template)
+    """Replace ``{name}`` placeholders; unknown names stay as they are (the lint reports them).
+
+    A clause reference that carries its own label ("Section 9.1", "Ziffer 7") is not labelled
+    twice: "Clause {clause}" becomes "Section 9.1", not "Clause Section 9.1".
+    """
+    out = _PLACEHOLDER.sub(lambda m: str(ctx[m.group(1)]) if m.group(1) in ctx else m.group(0), template)
+    return _DOUBLE_LABEL.sub("", out)
 
 
 def fingerprint(rule_id: str, quote: str) -> str:
