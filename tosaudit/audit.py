@@ -103,7 +103,9 @@ def excerpt(text: str, ranges: Sequence[tuple[int, int]], limit: int = QUOTE_MAX
     return q
 
 
-class _ClauseIndex:
+class ClauseIndex:
+    """Finds the clause holding a character offset (bisect over clause starts)."""
+
     def __init__(self, clauses: Sequence[Clause]):
         self.clauses = list(clauses)
         self.starts = [c.start for c in self.clauses]
@@ -124,7 +126,7 @@ def build_findings(
     profile: Profile | None,
     report_lang: str,
 ) -> list[Finding]:
-    idx = _ClauseIndex(clauses)
+    idx = ClauseIndex(clauses)
     groups: dict[tuple[str, int], list[RuleHit]] = {}
     order: list[tuple[str, int]] = []
     for h in hits:

@@ -60,23 +60,16 @@ class _Item:
     shown: str = ""
 
 
-def _clause_at(clauses: Sequence[Clause], offset: int) -> Clause | None:
-    best = None
-    for c in clauses:
-        if c.start <= offset < max(c.end, c.start + 1):
-            best = c
-        elif c.start > offset:
-            break
-    return best
-
-
 def _items(hits: Iterable[RuleHit], ids: set[str], clauses: Sequence[Clause], cat: Catalogue) -> list[_Item]:
+    from tosaudit.audit import ClauseIndex
+
+    index = ClauseIndex(clauses)
     out = []
     for h in hits:
         rid = h.rule.id
         if rid not in ids and not (set(h.rule.aliases) & ids):
             continue
-        c = _clause_at(clauses, h.spans[0].start if h.spans else h.unit_start)
+        c = index.at(h.spans[0].start if h.spans else h.unit_start)
         if c is None:
             continue
         out.append(_Item(rid, c, h.unit_start, h.unit_end, list(h.spans), h.captures()))
