@@ -7,7 +7,7 @@ import pytest
 from tosaudit.api import audit_text
 from tosaudit.catalogue import load_catalogue
 from tosaudit.catalogue.schema import ConflictTable
-from tosaudit.conflicts import duration_days, lint_conflicts
+from tosaudit.conflicts import conflict_cases, duration_days, lint_conflicts, run_conflict_example
 
 CAT = load_catalogue()
 
@@ -132,3 +132,16 @@ def test_schema_rejects_bad_definition():
 def test_select_without_helper_rules_gives_no_conflict():
     r = audit_text(NOTICE, catalogue=CAT, lang="de", select=["cancel-form-strict"])
     assert not [f for f in r.findings if f.kind == "conflict"]
+
+
+@pytest.mark.parametrize("case", list(conflict_cases(CAT)), ids=lambda c: f"{c[0].id}:{c[1]}:{c[2]}[{c[3]}]")
+def test_conflict_examples(case):
+    """Every conflict definition's own examples (fail: must conflict; pass: must not)."""
+    d, lang, kind, _, ex = case
+    ok, why = run_conflict_example(d, lang, kind, ex.text, CAT)
+    assert ok, f"{why}\n{ex.text}"
+
+
+def test_every_conflict_has_examples():
+    for d in CAT.conflicts:
+        assert any(ex.fail and ex.pass_ for ex in d.examples.values()), d.id

@@ -179,6 +179,17 @@ def cmd_rules(args: argparse.Namespace) -> int:
             else:
                 n_bad += 1
                 print(f"FAIL  {case.id}: {why}\n      {case.example.text[:160]!r}")
+        from tosaudit.conflicts import conflict_cases, run_conflict_example
+
+        for d, lang, kind, i, ex in conflict_cases(cat):
+            if wanted and d.id not in wanted:
+                continue
+            ok, why = run_conflict_example(d, lang, kind, ex.text, cat)
+            if ok:
+                n_ok += 1
+            else:
+                n_bad += 1
+                print(f"FAIL  {d.id}:{lang}:{kind}[{i}]: {why}\n      {ex.text[:160]!r}")
         print(f"{n_ok} passed, {n_bad} failed, {n_todo} known (todo), {len(problems)} lint problems")
         return EXIT_FINDINGS if (n_bad or problems) else EXIT_OK
     raise UsageError(f"unknown action {args.action!r}")  # pragma: no cover

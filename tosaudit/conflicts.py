@@ -239,4 +239,35 @@ def lint_conflicts(cat: Catalogue) -> list[str]:
                     for cap in [d.differ.capture] + ([d.differ.unit] if d.differ.unit else []):
                         if cap not in names:
                             out.append(f"rules/conflicts.yaml: {d.id}.differ: rule {rid} has no group {cap!r} in {lang}")
+        if not any(ex.fail and ex.pass_ for ex in d.examples.values()):
+            out.append(f"rules/conflicts.yaml: {d.id}.examples: needs at least one contract that must show the "
+                       f"conflict (fail) and one that must not (pass)")
+        for lang in d.examples:
+            for rid in d.first + d.second:
+                r = cat.by_id.get(rid)
+                if r is not None and lang not in r.langs:
+                    out.append(f"rules/conflicts.yaml: {d.id}.examples.{lang}: rule {rid} has no {lang} pattern")
     return out
+
+
+def conflict_cases(cat: Catalogue):
+    """(definition, lang, kind, index, example) for every example of every conflict definition."""
+    for d in cat.conflicts:
+        for lang, ex in sorted(d.examples.items()):
+            for kind, items in (("fail", ex.fail), ("pass", ex.pass_)):
+                for i, e in enumerate(items):
+                    yield d, lang, kind, i, e
+
+
+def run_conflict_example(d: ConflictDef, lang: str, kind: str, text: str, cat: Catalogue) -> tuple[bool, str]:
+    """fail: the contract must show conflict ``d``; pass: it must not."""
+    from tosaudit.audit import audit_document
+    from tosaudit.catalogue.examples import example_document
+
+    report = audit_document(example_document(text), cat, lang=lang)
+    got = [f for f in report.findings if f.kind == "conflict" and f.rule_id == d.id]
+    if kind == "fail" and not got:
+        return False, "the conflict was not found"
+    if kind == "pass" and got:
+        return False, f"conflict found between {got[0].clause.ref} and {got[0].other_clause.ref if got[0].other_clause else '?'}"
+    return True, "ok"

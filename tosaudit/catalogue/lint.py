@@ -100,7 +100,10 @@ def lint_rule(rule: Rule, cat: Catalogue) -> list[str]:
 
 
 def lint(cat: Catalogue) -> list[str]:
+    from tosaudit.conflicts import lint_conflicts
+
     out: list[str] = []
     for r in cat.rules:
         out.extend(lint_rule(r, cat))
+    out.extend(lint_conflicts(cat))
     return out

@@ -292,6 +292,8 @@ class ConflictDef(Strict):
     message: LocalText
     why: LocalText
     ask: LocalText
+    #: contracts (two or more clauses) that must (fail) or must not (pass) show this conflict
+    examples: dict[Lang, LangExamples] = Field(default_factory=dict)
 
     @model_validator(mode="before")
     @classmethod
