@@ -19,12 +19,18 @@ import regex
 
 from tosaudit.catalogue.schema import Node, Rule
 from tosaudit.models import Problem
+from tosaudit.prefilter import Prefilter, analyse
 
 FLAGS = regex.IGNORECASE | regex.UNICODE | regex.VERSION0
+#: the same flags for Python's own parser (tosaudit.prefilter reads patterns with it)
+_RE_FLAGS = 2 | 32  # re.IGNORECASE | re.UNICODE
 #: time budget for one leaf pattern over one text (seconds)
 DEFAULT_TIMEOUT = 2.0
 
 _WORD = regex.compile(r"\w+")
+#: a regex leaf is tried at its prefilter's candidate positions only while there are fewer than
+#: one per this many characters of text; beyond that a plain search is as cheap
+PREFILTER_DENSITY = 12
 
 
 # ---------------------------------------------------------------------------- compiling
@@ -83,6 +89,26 @@ class Leaf:
     rule_ids: set[str] = field(default_factory=set)
     #: for `terms` leaves: how to find each term through the word index (see TermLookup)
     lookups: list[TermLookup] | None = None
+    #: for `regex` leaves: literal keys one of which starts every match (tosaudit.prefilter)
+    prefilter: Prefilter | None = None
+    #: the lookups grouped by word-index key (built from ``lookups``)
+    groups: list[TermGroup] | None = None
+
+
+@dataclass
+class TermGroup:
+    """The terms of one leaf that share a word-index key (e.g. all terms starting with "der").
+
+    ``combined`` is an alternation of the members: one attempt per candidate position tells
+    whether any member can match there, and only then are the members tried one by one (to
+    keep the longest match at that position). With twenty terms starting with "der" this cuts
+    the attempts at each "der" of a contract from twenty to one.
+    """
+
+    mode: str
+    key: str
+    combined: Any
+    members: list[Any]
 
 
 @dataclass
@@ -97,6 +123,21 @@ class TermLookup:
     mode: str
     key: str
     compiled: Any
+
+
+def group_lookups(lookups: Sequence[TermLookup]) -> list[TermGroup]:
+    by_key: dict[tuple[str, str], list[TermLookup]] = {}
+    for lk in lookups:
+        by_key.setdefault((lk.mode, lk.key), []).append(lk)
+    out = []
+    for (mode, key), lks in by_key.items():
+        members = [lk.compiled for lk in lks]
+        if len(members) == 1 or mode == "scan":
+            combined = members[0] if len(members) == 1 else None
+        else:
+            combined = regex.compile("|".join(f"(?:{m.pattern})" for m in members), FLAGS)
+        out.append(TermGroup(mode, key, combined, members))
+    return out
 
 
 def term_lookup(term: str) -> TermLookup:
@@ -127,10 +168,19 @@ class WordIndex:
 
     def __init__(self, text: str):
         self.pos: dict[str, list[int]] = {}
+        #: some word changes length when lower-cased (e.g. "İ"): offsets inside words unsafe
+        self.irregular = False
         for m in _WORD.finditer(text):
-            self.pos.setdefault(m.group().lower(), []).append(m.start())
+            w = m.group()
+            low = w.lower()
+            if len(low) != len(w):
+                self.irregular = True
+            self.pos.setdefault(low, []).append(m.start())
         self.words = sorted(self.pos)
         self._cache: dict[tuple[str, str], list[int]] = {}
+        self._blob: str | None = None
+        self._blob_starts: list[int] = []
+        self._starts_cache: dict[tuple[tuple[str, ...], bool], list[int] | None] = {}
 
     def candidates(self, mode: str, key: str) -> list[int]:
         ck = (mode, key)
@@ -150,6 +200,52 @@ class WordIndex:
         else:  # infix
             got = [p for w in self.words if key in w for p in self.pos[w]]
         self._cache[ck] = got
+        return got
+
+    def _inside(self, key: str) -> list[int]:
+        """Every text position where ``key`` occurs inside a word (lower-cased comparison)."""
+        ck = ("inside", key)
+        got = self._cache.get(ck)
+        if got is not None:
+            return got
+        if self._blob is None:
+            # all distinct words in one string: one fast str.find pass per key
+            self._blob = "\n".join(self.words)
+            acc = 0
+            for w in self.words:
+                self._blob_starts.append(acc)
+                acc += len(w) + 1
+        blob, starts, words = self._blob, self._blob_starts, self.words
+        got = []
+        i = blob.find(key)
+        while i >= 0:
+            wi = bisect.bisect_right(starts, i) - 1
+            off = i - starts[wi]
+            got.extend(p + off for p in self.pos[words[wi]])
+            i = blob.find(key, i + 1)
+        self._cache[ck] = got
+        return got
+
+    def starts(self, pf: Prefilter, limit: int) -> list[int] | None:
+        """Sorted positions where a match of a prefiltered pattern may start.
+
+        None when the prefilter cannot be used on this text (more than ``limit`` candidates, so
+        that a plain search is cheaper, or words whose length changes when lower-cased).
+        """
+        ck = (pf.keys, pf.word_start)
+        if ck in self._starts_cache:
+            return self._starts_cache[ck]
+        got: list[int] | None
+        if not pf.word_start and self.irregular:
+            got = None
+        else:
+            acc: set[int] = set()
+            for k in pf.keys:
+                acc.update(self.candidates("prefix", k) if pf.word_start else self._inside(k))
+                if len(acc) > limit:
+                    break
+            got = None if len(acc) > limit else sorted(acc)
+        self._starts_cache[ck] = got
         return got
 
 
@@ -184,7 +280,9 @@ class LeafPool:
                 compiled = None if lookups else regex.compile(pattern, FLAGS)
             except regex.error as exc:
                 raise PatternError(f"pattern does not compile: {exc}") from exc
-            leaf = Leaf(id=len(self.by_pattern), pattern=pattern, compiled=compiled, lookups=lookups)
+            pf = analyse(pattern, _RE_FLAGS) if compiled is not None else None
+            leaf = Leaf(id=len(self.by_pattern), pattern=pattern, compiled=compiled, lookups=lookups,
+                        prefilter=pf, groups=group_lookups(lookups) if lookups else None)
             self.by_pattern[pattern] = leaf
         leaf.rule_ids.add(rule_id)
         return leaf
@@ -379,19 +477,76 @@ def _search_leaf(compiled: Any, text: str, timeout: float, t0: float, start: int
     return found
 
 
+def _prefiltered_hits(compiled: Any, text: str, starts: list[int], timeout: float,
+                      t0: float) -> list[LeafHit]:
+    """The hits of ``_search_leaf(compiled, text)``, trying the pattern only at ``starts``.
+
+    ``starts`` must contain every position where a match can begin (tosaudit.prefilter); the
+    loop then mirrors the search loop exactly, including its rule for matches that cross a line.
+    """
+    found: list[LeafHit] = []
+    match = compiled.match
+    n = len(text)
+    pos = 0
+    i = 0
+    k = len(starts)
+    while i < k:
+        p = starts[i]
+        i += 1
+        if p < pos:
+            continue
+        # The attempt ends one character after the line: the regex module looks for a
+        # pattern's required literal up to endpos even in `match`, which over the whole rest
+        # of the text costs more than the search this replaces; the newline stays visible to
+        # lookarounds at the end of the line.
+        line_end = text.find("\n", p)
+        if line_end < 0:
+            line_end = n
+        m = match(text, p, min(n, line_end + 1), timeout=timeout)
+        if m is None:
+            continue
+        s, e = m.span()
+        if e > line_end:
+            # as in _search_leaf: the leftmost match that stays inside the line from s on
+            m = match(text, s, line_end, timeout=timeout)
+            while m is None and i < k and starts[i] < line_end:
+                m = match(text, starts[i], line_end, timeout=timeout)
+                i += 1
+            if m is None:
+                pos = line_end + 1
+                continue
+            s, e = m.span()
+        gd = m.groupdict()
+        groups = tuple((g, v) for g, v in gd.items() if v is not None) if gd else ()
+        found.append(LeafHit(s, e, groups))
+        pos = e if e > s else e + 1
+        if time.perf_counter() - t0 > timeout:
+            raise TimeoutError("regex timed out")
+    return found
+
+
 def _term_hits(leaf: Leaf, text: str, index: WordIndex, timeout: float, t0: float) -> list[LeafHit]:
     """Matches of a `terms` leaf: each term verified only where its first word occurs."""
     best: dict[int, int] = {}  # start -> longest end
-    for lk in leaf.lookups or ():
-        if lk.mode == "scan":
-            hits = [(h.start, h.end) for h in _search_leaf(lk.compiled, text, timeout, t0)]
+    n = len(text)
+    for g in leaf.groups or ():
+        hits: list[tuple[int, int]] = []
+        if g.mode == "scan":
+            for c in g.members:
+                hits.extend((h.start, h.end) for h in _search_leaf(c, text, timeout, t0))
         else:
-            hits = []
-            match = lk.compiled.match
-            for p in index.candidates(lk.mode, lk.key):
-                m = match(text, p, timeout=timeout)
-                if m is not None and "\n" not in text[m.start() : m.end()]:
-                    hits.append(m.span())
+            any_match = g.combined.match
+            for p in index.candidates(g.mode, g.key):
+                # endpos one past the line: a term never spans lines, and the regex module
+                # would otherwise look for the term's literal over the whole rest of the text
+                le = text.find("\n", p)
+                end = n if le < 0 else le + 1
+                if any_match(text, p, end, timeout=timeout) is None:
+                    continue
+                for c in g.members:
+                    m = c.match(text, p, end, timeout=timeout)
+                    if m is not None and "\n" not in text[m.start() : m.end()]:
+                        hits.append(m.span())
         for s, e in hits:
             if e > best.get(s, -1):
                 best[s] = e
@@ -416,17 +571,17 @@ def run_leaves(
     leaves: Iterable[Leaf],
     timeout: float = DEFAULT_TIMEOUT,
     ranges: dict[int, list[tuple[int, int]]] | None = None,
+    index: WordIndex | None = None,
 ) -> tuple[dict[int, list[LeafHit]], dict[int, str]]:
     """Search each leaf once over ``text``. Returns hits by leaf id and timed-out leaves.
 
     ``regex`` leaves run over the whole text, or only over ``ranges[leaf.id]`` when given;
-    ``terms`` leaves look their first word up in a
-    word index of the text and verify the term there, which is what makes a catalogue of many
+    ``terms`` leaves look their first word up in a word index of the text (``index``, built
+    here when not given) and verify the term there, which is what makes a catalogue of many
     long word lists cheap (the regex engine cannot skip ahead on an alternation of lookbehinds).
     """
     hits: dict[int, list[LeafHit]] = {}
     failed: dict[int, str] = {}
-    index: WordIndex | None = None
     for leaf in leaves:
         if leaf.id in hits or leaf.id in failed:
             continue
@@ -442,7 +597,15 @@ def run_leaves(
                     found.extend(_search_leaf(leaf.compiled, text, timeout, t0, rs, re_))
                 hits[leaf.id] = found
             else:
-                hits[leaf.id] = _search_leaf(leaf.compiled, text, timeout, t0)
+                starts = None
+                if leaf.prefilter is not None:
+                    if index is None:
+                        index = WordIndex(text)
+                    starts = index.starts(leaf.prefilter, len(text) // PREFILTER_DENSITY)
+                if starts is not None:
+                    hits[leaf.id] = _prefiltered_hits(leaf.compiled, text, starts, timeout, t0)
+                else:
+                    hits[leaf.id] = _search_leaf(leaf.compiled, text, timeout, t0)
         except TimeoutError:
             failed[leaf.id] = f"pattern stopped after {timeout:g} s (it backtracks too much): {leaf.pattern[:80]}"
     return hits, failed
@@ -486,7 +649,8 @@ class Matcher:
 
         # Phase 1: the rules' necessary leaves over the whole text -> candidate units per rule.
         trig = {leaf.id: leaf for cr in self.compiled for leaf in cr.trigger}
-        hits, failed = run_leaves(text, trig.values(), self.timeout)
+        index = WordIndex(text)
+        hits, failed = run_leaves(text, trig.values(), self.timeout, index=index)
         cands: list[list[int]] = []
         need: dict[int, list[tuple[int, int]]] = {}
         for cr in self.compiled:
@@ -510,7 +674,7 @@ class Matcher:
             for leaf in rest:
                 need.setdefault(leaf.id, []).extend(rngs)
         # Phase 2: every other leaf only inside the units that can still match.
-        more, failed2 = run_leaves(text, [leaves[i] for i in need], self.timeout, need)
+        more, failed2 = run_leaves(text, [leaves[i] for i in need], self.timeout, need, index=index)
         hits.update(more)
         failed.update(failed2)
 

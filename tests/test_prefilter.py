@@ -1,0 +1,109 @@
+"""The literal prefilter for regex leaves: its analysis, and hits identical to a plain search."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from tosaudit.catalogue import load_catalogue
+from tosaudit.match import LeafPool, WordIndex, _prefiltered_hits, _search_leaf, compile_rules
+from tosaudit.prefilter import analyse
+
+ROOT = Path(__file__).resolve().parent.parent
+I = 2 | 32  # re.IGNORECASE | re.UNICODE
+
+
+@pytest.mark.parametrize(
+    "pattern,keys,word_start",
+    [
+        (r"\b(?:änder\w*|Änderung\w*|anpass\w*)", ("anpass", "änder"), True),
+        (r"(?:zwei|drei|[2-4])\s+Monat\w*", ("2", "3", "4", "drei", "zwei"), False),
+        (r"(?<!\w)ohne\s+Vorankündigung", ("ohne",), True),
+        (r"(?:Mindest|Vertrags)?laufzeit", ("laufze", "mindes", "vertra"), False),
+        (r"Gericht(?:sstand|e)?|Zuständigkeit", ("gerich", "zustän"), False),
+        (r"(?<![\d,.])9\d\s*%", ("9",), False),
+    ],
+)
+def test_analyse_reads_the_literal_start_of_a_pattern(pattern, keys, word_start):
+    pf = analyse(pattern, I)
+    assert pf is not None
+    assert pf.keys == keys
+    assert pf.word_start is word_start
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"\w*sicherung",  # may start with any word character
+        r"[^\s]+\s+Haftung",  # a negated class
+        r"(?:Haftung)?",  # may match the empty string
+        r"\d+\s*€",  # \d is any Unicode digit, not 0-9
+        r"(?m)^Haftung$",  # end-of-line assertion
+        r".{0,3}Haftung",
+        r"\p{Lu}\w+",  # regex-module syntax
+    ],
+)
+def test_analyse_gives_up_where_any_position_could_start_a_match(pattern):
+    assert analyse(pattern, I) is None
+
+
+def _both(pattern: str, text: str):
+    leaf = LeafPool().get(pattern, "r")
+    assert leaf.prefilter is not None, pattern
+    starts = WordIndex(text).starts(leaf.prefilter, 10**9)
+    assert starts is not None
+    t0 = time.perf_counter()
+    return _search_leaf(leaf.compiled, text, 2.0, t0), _prefiltered_hits(leaf.compiled, text, starts, 2.0, t0)
+
+
+def test_prefiltered_hits_mirror_the_search_loop_on_crossing_and_overlapping_matches():
+    text = ("Die Kündigung\nbedarf der Schriftform. Kündigung bedarf der Textform.\n"
+            "Kündigungkündigung; KÜNDIGUNG bedarf; kündigung bedarf\n")
+    for pattern in (r"Kündigung\s+bedarf", r"Kündigung[^.]*Form", r"kündigung", r"(?:kündigung){1,2}",
+                    r"bedarf\s+der\s+(?:Schrift|Text)form(?=\W)", r"Form\.(?!\s*\n)"):
+        a, b = _both(pattern, text)
+        assert a == b, pattern
+        assert a, pattern
+
+
+def test_word_index_declines_infix_lookups_when_lower_casing_changes_a_words_length():
+    text = "İSTANBUL Vertragslaufzeit"
+    pf = analyse(r"laufzeit", I)
+    assert WordIndex(text).starts(pf, 10**9) is None
+    assert WordIndex("Vertragslaufzeit und Laufzeit").starts(pf, 10**9) == [8, 21]
+
+
+def test_too_many_candidates_fall_back_to_a_search():
+    pf = analyse(r"(?:e|a)\w+", I)
+    assert WordIndex("eins zwei drei").starts(pf, 1) is None
+
+
+def _texts() -> str:
+    parts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "samples").rglob("*.txt"))]
+    cat = load_catalogue()
+    for r in cat.rules:
+        for lang, ex in r.examples.items():
+            for e in list(ex.fail) + list(ex.pass_):
+                parts.append(e if isinstance(e, str) else e.text)
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_every_prefiltered_leaf_of_the_catalogue_finds_what_a_search_finds(lang):
+    """On the samples and all rule examples: same hits, same captures, leaf by leaf."""
+    text = _texts()
+    _, pool = compile_rules(load_catalogue().rules, lang)
+    index = WordIndex(text)
+    checked = 0
+    for leaf in pool.by_pattern.values():
+        if leaf.prefilter is None:
+            continue
+        starts = index.starts(leaf.prefilter, 10**9)
+        if starts is None:
+            continue
+        t0 = time.perf_counter()
+        assert _prefiltered_hits(leaf.compiled, text, starts, 5.0, t0) == _search_leaf(leaf.compiled, text, 5.0, t0), leaf.pattern
+        checked += 1
+    assert checked > 100
