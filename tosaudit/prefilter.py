@@ -207,7 +207,7 @@ def analyse(pattern: str, flags: int = 0) -> Prefilter | None:
     except Exception:  # syntax only the regex module knows (or anything unexpected)
         return None
     if _has_end_assertion(parsed):
-        return None  # "$" or "\\Z" see the end of the line where a line is tried alone
+        return None  # "$" or "\Z" see the end of the line where a line is tried alone
     try:
         prefixes = _seq(parsed)
     except _GiveUp:
