@@ -168,14 +168,22 @@ class WordIndex:
 
     def __init__(self, text: str):
         self.pos: dict[str, list[int]] = {}
+        pos = self.pos
+        lowered = text.lower()
         #: some word changes length when lower-cased (e.g. "İ"): offsets inside words unsafe
-        self.irregular = False
-        for m in _WORD.finditer(text):
-            w = m.group()
-            low = w.lower()
-            if len(low) != len(w):
-                self.irregular = True
-            self.pos.setdefault(low, []).append(m.start())
+        self.irregular = len(lowered) != len(text)
+        if not self.irregular:
+            # the usual case: one lower() for the whole text, offsets unchanged
+            for m in _WORD.finditer(lowered):
+                w = m.group()
+                got = pos.get(w)
+                if got is None:
+                    pos[w] = [m.start()]
+                else:
+                    got.append(m.start())
+        else:
+            for m in _WORD.finditer(text):
+                pos.setdefault(m.group().lower(), []).append(m.start())
         self.words = sorted(self.pos)
         self._cache: dict[tuple[str, str], list[int]] = {}
         self._blob: str | None = None
