@@ -486,18 +486,19 @@ def _search_leaf(compiled: Any, text: str, timeout: float, t0: float, start: int
 
 
 def _prefiltered_hits(compiled: Any, text: str, starts: list[int], timeout: float,
-                      t0: float) -> list[LeafHit]:
-    """The hits of ``_search_leaf(compiled, text)``, trying the pattern only at ``starts``.
+                      t0: float, start: int = 0, end: int | None = None) -> list[LeafHit]:
+    """The hits of ``_search_leaf(compiled, text, start, end)``, trying the pattern only at ``starts``.
 
-    ``starts`` must contain every position where a match can begin (tosaudit.prefilter); the
-    loop then mirrors the search loop exactly, including its rule for matches that cross a line.
+    ``starts`` (sorted) must contain every position where a match can begin
+    (tosaudit.prefilter); the loop then mirrors the search loop, including its rule for
+    matches that cross a line.
     """
     found: list[LeafHit] = []
     match = compiled.match
-    n = len(text)
-    pos = 0
-    i = 0
-    k = len(starts)
+    n = len(text) if end is None else end
+    pos = start
+    i = bisect.bisect_left(starts, start) if start else 0
+    k = bisect.bisect_left(starts, n) if end is not None else len(starts)
     while i < k:
         p = starts[i]
         i += 1
@@ -507,7 +508,7 @@ def _prefiltered_hits(compiled: Any, text: str, starts: list[int], timeout: floa
         # pattern's required literal up to endpos even in `match`, which over the whole rest
         # of the text costs more than the search this replaces; the newline stays visible to
         # lookarounds at the end of the line.
-        line_end = text.find("\n", p)
+        line_end = text.find("\n", p, n)
         if line_end < 0:
             line_end = n
         m = match(text, p, min(n, line_end + 1), timeout=timeout)
@@ -533,10 +534,15 @@ def _prefiltered_hits(compiled: Any, text: str, starts: list[int], timeout: floa
     return found
 
 
-def _term_hits(leaf: Leaf, text: str, index: WordIndex, timeout: float, t0: float) -> list[LeafHit]:
-    """Matches of a `terms` leaf: each term verified only where its first word occurs."""
+def _term_hits(leaf: Leaf, text: str, index: WordIndex, timeout: float, t0: float,
+               ranges: list[tuple[int, int]] | None = None) -> list[LeafHit]:
+    """Matches of a `terms` leaf: each term verified only where its first word occurs.
+
+    With ``ranges`` (sorted, disjoint), only matches that start inside one of them.
+    """
     best: dict[int, int] = {}  # start -> longest end
     n = len(text)
+    r_starts = [r[0] for r in ranges] if ranges is not None else None
     for g in leaf.groups or ():
         hits: list[tuple[int, int]] = []
         if g.mode == "scan":
@@ -545,6 +551,10 @@ def _term_hits(leaf: Leaf, text: str, index: WordIndex, timeout: float, t0: floa
         else:
             any_match = g.combined.match
             for p in index.candidates(g.mode, g.key):
+                if r_starts is not None:
+                    ri = bisect.bisect_right(r_starts, p) - 1
+                    if ri < 0 or p >= ranges[ri][1]:  # type: ignore[index]
+                        continue
                 # endpos one past the line: a term never spans lines, and the regex module
                 # would otherwise look for the term's literal over the whole rest of the text
                 le = text.find("\n", p)
@@ -598,11 +608,25 @@ def run_leaves(
             if leaf.lookups is not None:
                 if index is None:
                     index = WordIndex(text)
-                hits[leaf.id] = _term_hits(leaf, text, index, timeout, t0)
+                rng = _merge(ranges[leaf.id]) if ranges is not None and leaf.id in ranges else None
+                hits[leaf.id] = _term_hits(leaf, text, index, timeout, t0, rng)
             elif ranges is not None and leaf.id in ranges:
+                merged = _merge(ranges[leaf.id])
+                starts = None
+                if leaf.prefilter is not None:
+                    if index is None:
+                        index = WordIndex(text)
+                    span = sum(e - s for s, e in merged)
+                    starts = index.starts(leaf.prefilter, len(text) // PREFILTER_DENSITY)
+                    # only worth it when the candidates are few against the text to search
+                    if starts is not None and len(starts) * PREFILTER_DENSITY > span * 4:
+                        starts = None
                 found: list[LeafHit] = []
-                for rs, re_ in _merge(ranges[leaf.id]):
-                    found.extend(_search_leaf(leaf.compiled, text, timeout, t0, rs, re_))
+                for rs, re_ in merged:
+                    if starts is not None:
+                        found.extend(_prefiltered_hits(leaf.compiled, text, starts, timeout, t0, rs, re_))
+                    else:
+                        found.extend(_search_leaf(leaf.compiled, text, timeout, t0, rs, re_))
                 hits[leaf.id] = found
             else:
                 starts = None
