@@ -107,3 +107,16 @@ def test_every_prefiltered_leaf_of_the_catalogue_finds_what_a_search_finds(lang)
         assert _prefiltered_hits(leaf.compiled, text, starts, 5.0, t0) == _search_leaf(leaf.compiled, text, 5.0, t0), leaf.pattern
         checked += 1
     assert checked > 100
+
+
+def test_a_pattern_may_also_start_with_a_caseless_symbol():
+    pf = analyse(r"(?:€|EUR)\s?(?:[3-9]|[1-9]\d)|§\s*309", I)
+    assert pf is not None and pf.keys == ("eur",) and pf.chars == ("§", "€")
+    a, b = _both(r"(?:€|EUR)\s?(?:[3-9]|[1-9]\d)|§\s*309", "Gebühr 5 € oder € 12, EUR 7; siehe §309 und § 309.\n€\n4")
+    assert a == b and len(a) == 4
+
+
+def test_a_long_top_level_alternation_is_still_analysed():
+    words = [f"{chr(97 + i % 26)}{chr(97 + i // 26)}q" for i in range(300)]
+    pf = analyse("|".join(words), I)
+    assert pf is not None and len(pf.keys) == 300

@@ -167,6 +167,7 @@ class WordIndex:
     """Where each word of a text starts (lower-cased), built once per text."""
 
     def __init__(self, text: str):
+        self.text = text
         self.pos: dict[str, list[int]] = {}
         pos = self.pos
         lowered = text.lower()
@@ -234,6 +235,20 @@ class WordIndex:
         self._cache[ck] = got
         return got
 
+    def _char(self, ch: str) -> list[int]:
+        """Every position of one (caseless, non-word) character."""
+        ck = ("char", ch)
+        got = self._cache.get(ck)
+        if got is None:
+            got = []
+            find = self.text.find
+            i = find(ch)
+            while i >= 0:
+                got.append(i)
+                i = find(ch, i + 1)
+            self._cache[ck] = got
+        return got
+
     def starts(self, pf: Prefilter, limit: int) -> list[int] | None:
         """Sorted positions where a match of a prefiltered pattern may start.
 
@@ -250,6 +265,10 @@ class WordIndex:
             acc: set[int] = set()
             for k in pf.keys:
                 acc.update(self.candidates("prefix", k) if pf.word_start else self._inside(k))
+                if len(acc) > limit:
+                    break
+            for ch in pf.chars:
+                acc.update(self._char(ch))
                 if len(acc) > limit:
                     break
             got = None if len(acc) > limit else sorted(acc)

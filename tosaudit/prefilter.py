@@ -33,6 +33,8 @@ except ImportError:  # pragma: no cover - older layout
 
 #: stop growing the set of prefixes beyond this many alternatives
 MAX_PREFIXES = 96
+#: ... except for the alternatives a pattern starts with (a long top-level alternation)
+MAX_START = 1024
 #: literal prefixes longer than this are not extended (enough to be selective)
 MAX_LEN = 6
 #: a character set with more members than this is "any character" for the analysis
@@ -50,6 +52,8 @@ class Prefilter:
 
     keys: tuple[str, ...]
     word_start: bool
+    #: single non-word characters without case (e.g. "€", "§", "$") that may also start a match
+    chars: tuple[str, ...] = ()
 
 
 _WORD = regex.compile(r"\w+")
@@ -135,7 +139,8 @@ def _seq(items) -> _Prefixes:
         opts = _item(op, av)
         if opts is None:
             return [(s, False) for s, _ in out]
-        if sum(1 for _, g in out if g) * len(opts) > MAX_PREFIXES:
+        growing = sum(1 for _, g in out if g)
+        if growing * len(opts) > MAX_PREFIXES and not (out == [("", True)] and len(opts) <= MAX_START):
             return [(s, False) for s, _ in out]
         new: _Prefixes = []
         for s, grow in out:
@@ -213,15 +218,19 @@ def analyse(pattern: str, flags: int = 0) -> Prefilter | None:
     except _GiveUp:
         return None
     keys = set()
+    chars = set()
     for s, _ in prefixes:
         k = _word_run(s)
-        if not k:
-            return None  # a match may start with a non-word character, or be empty
-        keys.add(k)
+        if k:
+            keys.add(k)
+        elif s and s[0].lower() == s[0].upper() and not s[0].isspace():
+            chars.add(s[0])  # "€", "§": found by scanning for that one character
+        else:
+            return None  # a match may be empty or start with any of many characters
     # a key that starts with another key adds nothing
     minimal = sorted(keys, key=len)
     kept: list[str] = []
     for k in minimal:
         if not any(k.startswith(x) for x in kept):
             kept.append(k)
-    return Prefilter(tuple(sorted(kept)), _opens_at_word_start(parsed))
+    return Prefilter(tuple(sorted(kept)), _opens_at_word_start(parsed), tuple(sorted(chars)))
