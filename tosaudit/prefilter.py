@@ -211,11 +211,11 @@ def analyse(pattern: str, flags: int = 0) -> Prefilter | None:
         parsed = P.parse(pattern, flags)
     except Exception:  # syntax only the regex module knows (or anything unexpected)
         return None
-    if _has_end_assertion(parsed):
-        return None  # "$" or "\Z" see the end of the line where a line is tried alone
     try:
+        if _has_end_assertion(parsed):
+            return None  # "$" or "\Z" see the end of the line where a line is tried alone
         prefixes = _seq(parsed)
-    except _GiveUp:
+    except Exception:  # _GiveUp, or a parser internal this Python version names differently
         return None
     keys = set()
     chars = set()
