@@ -55,7 +55,8 @@ def _both(pattern: str, text: str):
     starts = WordIndex(text).starts(leaf.prefilter, 10**9)
     assert starts is not None
     t0 = time.perf_counter()
-    return _search_leaf(leaf.compiled, text, 2.0, t0), _prefiltered_hits(leaf.compiled, text, starts, 2.0, t0)
+    return (_search_leaf(leaf.compiled, text, 2.0, t0),
+            _prefiltered_hits(leaf.compiled, text, starts, 2.0, t0, reach=leaf.prefilter.reach))
 
 
 def test_prefiltered_hits_mirror_the_search_loop_on_crossing_and_overlapping_matches():
@@ -104,7 +105,8 @@ def test_every_prefiltered_leaf_of_the_catalogue_finds_what_a_search_finds(lang)
         if starts is None:
             continue
         t0 = time.perf_counter()
-        assert _prefiltered_hits(leaf.compiled, text, starts, 5.0, t0) == _search_leaf(leaf.compiled, text, 5.0, t0), leaf.pattern
+        got = _prefiltered_hits(leaf.compiled, text, starts, 5.0, t0, reach=leaf.prefilter.reach)
+        assert got == _search_leaf(leaf.compiled, text, 5.0, t0), leaf.pattern
         checked += 1
     assert checked > 100
 
@@ -120,3 +122,21 @@ def test_a_long_top_level_alternation_is_still_analysed():
     words = [f"{chr(97 + i % 26)}{chr(97 + i // 26)}q" for i in range(300)]
     pf = analyse("|".join(words), I)
     assert pf is not None and len(pf.keys) == 300
+
+
+def test_a_lookahead_still_sees_the_next_line():
+    """`kann(?!\\s+du)` must not match "kann" when the next line starts with "Du" (a search doesn't)."""
+    assert analyse(r"\bkann(?!\s+(?:du|Sie)\b)", I).reach is None  # unbounded: the attempt sees all
+    assert analyse(r"\bkann(?!\s{1,3}(?:du|Sie)\b)", I).reach == 6
+    text = "Wer es nutzen kann\nDu bist berechtigt. Es kann sein.\nkann"
+    for pattern in (r"\bkann(?!\s+(?:du|Sie)\b)", r"\bkann(?!\s{1,3}(?:du|Sie)\b)"):
+        a, b = _both(pattern, text)
+        assert a == b and len(a) == 2, pattern
+
+
+def test_patterns_that_start_inside_a_word():
+    pf = analyse(r"\b\w{0,20}(?:bedingungen|vereinbarung)\b|\bAGB", I)
+    assert pf is not None and pf.word_start and pf.keys == ("agb",) and pf.inword == ("beding", "verein")
+    assert analyse(r"\w*dienst", I) is None  # without \b the match may start anywhere in the word
+    a, b = _both(r"\b(?:\w*dienst\w*|Funktion\w*)", "Der Clouddienst, Dienste und Zusatzdienstleistungen; Funktionen.\nDIENST")
+    assert a == b and len(a) == 5

@@ -211,20 +211,23 @@ class WordIndex:
         self._cache[ck] = got
         return got
 
+    def _ensure_blob(self) -> str:
+        """All distinct words in one string: one fast str.find pass per key."""
+        if self._blob is None:
+            self._blob = "\n".join(self.words)
+            acc = 0
+            for w in self.words:
+                self._blob_starts.append(acc)
+                acc += len(w) + 1
+        return self._blob
+
     def _inside(self, key: str) -> list[int]:
         """Every text position where ``key`` occurs inside a word (lower-cased comparison)."""
         ck = ("inside", key)
         got = self._cache.get(ck)
         if got is not None:
             return got
-        if self._blob is None:
-            # all distinct words in one string: one fast str.find pass per key
-            self._blob = "\n".join(self.words)
-            acc = 0
-            for w in self.words:
-                self._blob_starts.append(acc)
-                acc += len(w) + 1
-        blob, starts, words = self._blob, self._blob_starts, self.words
+        blob, starts, words = self._ensure_blob(), self._blob_starts, self.words
         got = []
         i = blob.find(key)
         while i >= 0:
@@ -232,6 +235,25 @@ class WordIndex:
             off = i - starts[wi]
             got.extend(p + off for p in self.pos[words[wi]])
             i = blob.find(key, i + 1)
+        self._cache[ck] = got
+        return got
+
+    def _containing(self, key: str) -> list[int]:
+        """The start of every word that contains ``key`` (lower-cased comparison)."""
+        ck = ("containing", key)
+        got = self._cache.get(ck)
+        if got is not None:
+            return got
+        blob, starts, words = self._ensure_blob(), self._blob_starts, self.words
+        seen: set[int] = set()
+        got = []
+        i = blob.find(key)
+        while i >= 0:
+            wi = bisect.bisect_right(starts, i) - 1
+            if wi not in seen:
+                seen.add(wi)
+                got.extend(self.pos[words[wi]])
+            i = blob.find(key, starts[wi + 1] if wi + 1 < len(starts) else len(blob))
         self._cache[ck] = got
         return got
 
@@ -269,6 +291,10 @@ class WordIndex:
                     break
             for ch in pf.chars:
                 acc.update(self._char(ch))
+                if len(acc) > limit:
+                    break
+            for k in pf.inword:
+                acc.update(self._containing(k))
                 if len(acc) > limit:
                     break
             got = None if len(acc) > limit else sorted(acc)
@@ -505,7 +531,8 @@ def _search_leaf(compiled: Any, text: str, timeout: float, t0: float, start: int
 
 
 def _prefiltered_hits(compiled: Any, text: str, starts: list[int], timeout: float,
-                      t0: float, start: int = 0, end: int | None = None) -> list[LeafHit]:
+                      t0: float, start: int = 0, end: int | None = None,
+                      reach: int | None = 0) -> list[LeafHit]:
     """The hits of ``_search_leaf(compiled, text, start, end)``, trying the pattern only at ``starts``.
 
     ``starts`` (sorted) must contain every position where a match can begin
@@ -523,14 +550,15 @@ def _prefiltered_hits(compiled: Any, text: str, starts: list[int], timeout: floa
         i += 1
         if p < pos:
             continue
-        # The attempt ends one character after the line: the regex module looks for a
-        # pattern's required literal up to endpos even in `match`, which over the whole rest
-        # of the text costs more than the search this replaces; the newline stays visible to
-        # lookarounds at the end of the line.
+        # The attempt ends a little after the line: the regex module looks for a pattern's
+        # required literal up to endpos even in `match`, which over the whole rest of the text
+        # costs more than the search this replaces. It still sees the newline and as much text
+        # beyond as the pattern's lookaheads can look at (``reach``), so it succeeds exactly
+        # where the search would.
         line_end = text.find("\n", p, n)
         if line_end < 0:
             line_end = n
-        m = match(text, p, min(n, line_end + 1), timeout=timeout)
+        m = match(text, p, n if reach is None else min(n, line_end + 1 + reach), timeout=timeout)
         if m is None:
             continue
         s, e = m.span()
@@ -643,7 +671,8 @@ def run_leaves(
                 found: list[LeafHit] = []
                 for rs, re_ in merged:
                     if starts is not None:
-                        found.extend(_prefiltered_hits(leaf.compiled, text, starts, timeout, t0, rs, re_))
+                        found.extend(_prefiltered_hits(leaf.compiled, text, starts, timeout, t0, rs, re_,
+                                                       leaf.prefilter.reach))  # type: ignore[union-attr]
                     else:
                         found.extend(_search_leaf(leaf.compiled, text, timeout, t0, rs, re_))
                 hits[leaf.id] = found
@@ -654,7 +683,8 @@ def run_leaves(
                         index = WordIndex(text)
                     starts = index.starts(leaf.prefilter, len(text) // PREFILTER_DENSITY)
                 if starts is not None:
-                    hits[leaf.id] = _prefiltered_hits(leaf.compiled, text, starts, timeout, t0)
+                    hits[leaf.id] = _prefiltered_hits(leaf.compiled, text, starts, timeout, t0,
+                                                      reach=leaf.prefilter.reach)  # type: ignore[union-attr]
                 else:
                     hits[leaf.id] = _search_leaf(leaf.compiled, text, timeout, t0)
         except TimeoutError:

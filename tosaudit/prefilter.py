@@ -54,9 +54,17 @@ class Prefilter:
     word_start: bool
     #: single non-word characters without case (e.g. "€", "§", "$") that may also start a match
     chars: tuple[str, ...] = ()
+    #: (only with ``word_start``) keys that may sit anywhere inside the word a match starts,
+    #: from patterns like ``\\b\\w*dienst`` or ``\\b\\w{0,20}bedingungen``
+    inword: tuple[str, ...] = ()
+    #: how far past a position the pattern's lookaheads may look (None: unbounded); an
+    #: attempt must see that much text after its line so that it succeeds exactly when a search does
+    reach: int | None = 0
 
 
 _WORD = regex.compile(r"\w+")
+#: marks "a run of word characters" at the start of a prefix (never part of a key)
+ANY_WORD = "\x01"
 
 
 class _GiveUp(Exception):
@@ -122,6 +130,8 @@ def _item(op, av) -> _Prefixes | None:
         return out
     if op in (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", C.MAX_REPEAT)):
         lo, hi, sub = av
+        if _is_word_class(sub):
+            return [(ANY_WORD, True)]  # \w*, \w+, \w{0,20}: some run of word characters
         inner = _seq(sub)
         if lo == 0:
             return [("", True)] + [(s, False) for s, _ in inner]
@@ -129,6 +139,14 @@ def _item(op, av) -> _Prefixes | None:
     if op in (C.ANY, C.NOT_LITERAL, C.CATEGORY):
         return None
     raise _GiveUp  # GROUPREF, conditional groups, anything not analysed
+
+
+def _is_word_class(sub) -> bool:
+    items = list(sub)
+    if len(items) != 1:
+        return False
+    op, av = items[0]
+    return op is C.IN and list(av) == [(C.CATEGORY, C.CATEGORY_WORD)]
 
 
 def _seq(items) -> _Prefixes:
@@ -144,7 +162,7 @@ def _seq(items) -> _Prefixes:
             return [(s, False) for s, _ in out]
         new: _Prefixes = []
         for s, grow in out:
-            if not grow or len(s) >= MAX_LEN:
+            if not grow or len(s.lstrip(ANY_WORD)) >= MAX_LEN:
                 new.append((s, False))
                 continue
             for t, tg in opts:
@@ -175,6 +193,23 @@ def _opens_at_word_start(parsed) -> bool:
             if sop is C.IN and list(sav) == [(C.CATEGORY, C.CATEGORY_WORD)]:
                 return True
     return False
+
+
+def _lookahead_reach(items) -> int | None:
+    """The widest lookahead of a pattern, in characters (None when unbounded)."""
+    reach = 0
+    for op, av in items:
+        if op in (C.ASSERT, C.ASSERT_NOT) and av[0] == 1:
+            hi = av[1].getwidth()[1]
+            if hi >= C.MAXREPEAT:
+                return None
+            reach = max(reach, hi)
+        for sub in _children(op, av):
+            r = _lookahead_reach(sub)
+            if r is None:
+                return None
+            reach = max(reach, r)
+    return reach
 
 
 def _has_end_assertion(items) -> bool:
@@ -219,10 +254,13 @@ def analyse(pattern: str, flags: int = 0) -> Prefilter | None:
         return None
     keys = set()
     chars = set()
+    inword = set()
     for s, _ in prefixes:
         k = _word_run(s)
         if k:
             keys.add(k)
+        elif s.startswith(ANY_WORD) and _word_run(s[1:]):
+            inword.add(_word_run(s[1:]))  # the key lies inside the word the match starts
         elif s and s[0].lower() == s[0].upper() and not s[0].isspace():
             chars.add(s[0])  # "€", "§": found by scanning for that one character
         else:
@@ -233,4 +271,11 @@ def analyse(pattern: str, flags: int = 0) -> Prefilter | None:
     for k in minimal:
         if not any(k.startswith(x) for x in kept):
             kept.append(k)
-    return Prefilter(tuple(sorted(kept)), _opens_at_word_start(parsed), tuple(sorted(chars)))
+    word_start = _opens_at_word_start(parsed)
+    if inword and not word_start:
+        return None  # the match may start anywhere before the key inside its word
+    try:
+        reach = _lookahead_reach(parsed)
+    except Exception:
+        reach = None
+    return Prefilter(tuple(sorted(kept)), word_start, tuple(sorted(chars)), tuple(sorted(inword)), reach)
