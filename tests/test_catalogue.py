@@ -87,6 +87,15 @@ def test_lint_finds_unknown_norm_feature_placeholder_bad_regex(scratch: Path):
     assert all(p.startswith(str(f)) for p in problems)
 
 
+def test_lint_rejects_a_wildcard_inside_a_term(scratch: Path):
+    """'externe* Websites' never matches anything: the '*' only works at a term's ends."""
+    f = scratch / "data" / "backup-duty-shifted.yaml"
+    _edit(f, lambda d: d["unless"].setdefault("en", []).append({"terms": ["third* party sites", "backup*"]}))
+    problems = lint(load_catalogue(scratch))
+    assert any("'third* party sites' has a '*' inside" in p and "unless.en[" in p for p in problems), problems
+    assert not any("'backup*'" in p for p in problems)
+
+
 def test_broken_yaml_is_named(scratch: Path):
     (scratch / "data" / "broken.yaml").write_text("id: [unclosed\n", encoding="utf-8")
     with pytest.raises(CatalogueError) as e:

@@ -35,6 +35,24 @@ def _regexes(node: Node) -> list[str]:
     return out
 
 
+def _terms(node: Node) -> list[str]:
+    if node.terms is not None:
+        return list(node.terms)
+    kids: list[Node] = []
+    if node.any:
+        kids = node.any
+    elif node.all:
+        kids = node.all
+    elif node.not_ is not None:
+        kids = [node.not_]
+    elif node.near is not None:
+        kids = node.near.items
+    out: list[str] = []
+    for k in kids:
+        out.extend(_terms(k))
+    return out
+
+
 def group_names(rule: Rule, lang: str) -> set[str]:
     names: set[str] = set()
     for pat in _regexes(rule.match[lang]):  # type: ignore[index]
@@ -61,6 +79,16 @@ def lint_rule(rule: Rule, cat: Catalogue) -> list[str]:
             compile_rules([rule], lang)
         except PatternError as exc:
             out.append(f"{where}: match.{lang}: {exc}")
+    for lang in rule.langs:
+        trees = [("match", rule.match[lang])] + [  # type: ignore[index]
+            (f"unless.{lang}[{i}]", u) for i, u in enumerate(rule.unless.get(lang, []))  # type: ignore[call-overload]
+        ]
+        for where_key, tree in trees:
+            for t in _terms(tree):
+                if "*" in t.strip().strip("*"):
+                    key = f"match.{lang}" if where_key == "match" else where_key
+                    out.append(f"{where}: {key}: term {t!r} has a '*' inside; '*' only works at the "
+                               "start or end of a term (use a regex for a gap)")
     all_groups: set[str] = set()
     for lang in rule.langs:
         all_groups |= group_names(rule, lang)
