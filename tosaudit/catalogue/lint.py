@@ -17,40 +17,28 @@ BUILTIN_PLACEHOLDERS = {"clause", "page"}
 _PLACEHOLDER = regex.compile(r"\{([A-Za-z_][A-Za-z0-9_.]*)\}")
 
 
+def _children(node: Node) -> list[Node]:
+    if node.any:
+        return node.any
+    if node.all:
+        return node.all
+    if node.not_ is not None:
+        return [node.not_]
+    if node.near is not None:
+        return node.near.items
+    return []
+
+
 def _regexes(node: Node) -> list[str]:
     if node.regex is not None:
         return [node.regex]
-    kids: list[Node] = []
-    if node.any:
-        kids = node.any
-    elif node.all:
-        kids = node.all
-    elif node.not_ is not None:
-        kids = [node.not_]
-    elif node.near is not None:
-        kids = node.near.items
-    out: list[str] = []
-    for k in kids:
-        out.extend(_regexes(k))
-    return out
+    return [r for k in _children(node) for r in _regexes(k)]
 
 
 def _terms(node: Node) -> list[str]:
     if node.terms is not None:
         return list(node.terms)
-    kids: list[Node] = []
-    if node.any:
-        kids = node.any
-    elif node.all:
-        kids = node.all
-    elif node.not_ is not None:
-        kids = [node.not_]
-    elif node.near is not None:
-        kids = node.near.items
-    out: list[str] = []
-    for k in kids:
-        out.extend(_terms(k))
-    return out
+    return [t for k in _children(node) for t in _terms(k)]
 
 
 def group_names(rule: Rule, lang: str) -> set[str]:
