@@ -499,6 +499,17 @@ class Units:
         return len(self.ranges)
 
 
+def _record(found: list[LeafHit], m: Any, t0: float, timeout: float) -> int:
+    """Keep one match (with its named groups); return where the next search starts."""
+    s, e = m.span()
+    gd = m.groupdict()
+    groups = tuple((k, v) for k, v in gd.items() if v is not None) if gd else ()
+    found.append(LeafHit(s, e, groups))
+    if time.perf_counter() - t0 > timeout:
+        raise TimeoutError("regex timed out")
+    return e if e > s else e + 1
+
+
 def _search_leaf(compiled: Any, text: str, timeout: float, t0: float, start: int = 0,
                  end: int | None = None) -> list[LeafHit]:
     """All matches of one pattern in text[start:end], none crossing a line."""
@@ -521,12 +532,7 @@ def _search_leaf(compiled: Any, text: str, timeout: float, t0: float, start: int
                 pos = line_end + 1
                 continue
             s, e = m.span()
-        gd = m.groupdict()
-        groups = tuple((k, v) for k, v in gd.items() if v is not None) if gd else ()
-        found.append(LeafHit(s, e, groups))
-        pos = e if e > s else e + 1
-        if time.perf_counter() - t0 > timeout:
-            raise TimeoutError("regex timed out")
+        pos = _record(found, m, t0, timeout)
     return found
 
 
@@ -572,12 +578,7 @@ def _prefiltered_hits(compiled: Any, text: str, starts: list[int], timeout: floa
                 pos = line_end + 1
                 continue
             s, e = m.span()
-        gd = m.groupdict()
-        groups = tuple((g, v) for g, v in gd.items() if v is not None) if gd else ()
-        found.append(LeafHit(s, e, groups))
-        pos = e if e > s else e + 1
-        if time.perf_counter() - t0 > timeout:
-            raise TimeoutError("regex timed out")
+        pos = _record(found, m, t0, timeout)
     return found
 
 
