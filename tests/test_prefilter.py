@@ -140,3 +140,13 @@ def test_patterns_that_start_inside_a_word():
     assert analyse(r"\w*dienst", I) is None  # without \b the match may start anywhere in the word
     a, b = _both(r"\b(?:\w*dienst\w*|Funktion\w*)", "Der Clouddienst, Dienste und Zusatzdienstleistungen; Funktionen.\nDIENST")
     assert a == b and len(a) == 5
+
+
+def test_candidates_are_cached_per_whole_prefilter():
+    """Two patterns with the same word keys but different symbol starts get their own candidates."""
+    index = WordIndex("Gebühr EUR 5 oder € 7")
+    plain = analyse(r"EUR\s?\d", I)
+    with_sym = analyse(r"(?:€|EUR)\s?\d", I)
+    assert plain.keys == with_sym.keys and plain.chars != with_sym.chars
+    assert index.starts(plain, 10**9) == [7]
+    assert index.starts(with_sym, 10**9) == [7, 18]

@@ -189,86 +189,71 @@ class WordIndex:
         self._cache: dict[tuple[str, str], list[int]] = {}
         self._blob: str | None = None
         self._blob_starts: list[int] = []
-        self._starts_cache: dict[tuple[tuple[str, ...], bool], list[int] | None] = {}
+        self._starts_cache: dict[Prefilter, list[int] | None] = {}
 
     def candidates(self, mode: str, key: str) -> list[int]:
+        """Text positions for one lookup, cached per text.
+
+        exact / prefix / suffix / infix: the starts of the words that equal, start with, end with
+        or contain ``key``; inside: every position where ``key`` occurs within a word; char:
+        every position of the (caseless) character ``key``.
+        """
         ck = (mode, key)
         got = self._cache.get(ck)
-        if got is not None:
-            return got
+        if got is None:
+            got = self._lookup(mode, key)
+            self._cache[ck] = got
+        return got
+
+    def _lookup(self, mode: str, key: str) -> list[int]:
         if mode == "exact":
-            got = self.pos.get(key, [])
-        elif mode == "prefix":
+            return self.pos.get(key, [])
+        if mode == "prefix":
             i = bisect.bisect_left(self.words, key)
-            got = []
+            got: list[int] = []
             while i < len(self.words) and self.words[i].startswith(key):
                 got.extend(self.pos[self.words[i]])
                 i += 1
-        elif mode == "suffix":
-            got = [p for w in self.words if w.endswith(key) for p in self.pos[w]]
-        else:  # infix
-            got = [p for w in self.words if key in w for p in self.pos[w]]
-        self._cache[ck] = got
+            return got
+        if mode == "suffix":
+            return [p for w in self.words if w.endswith(key) for p in self.pos[w]]
+        if mode == "char":
+            return self._char(key)
+        return self._in_words(key, offsets=(mode == "inside"))
+
+    def _char(self, ch: str) -> list[int]:
+        got = []
+        find = self.text.find
+        i = find(ch)
+        while i >= 0:
+            got.append(i)
+            i = find(ch, i + 1)
         return got
 
-    def _ensure_blob(self) -> str:
-        """All distinct words in one string: one fast str.find pass per key."""
+    def _in_words(self, key: str, offsets: bool) -> list[int]:
+        """Words containing ``key``, found with one str.find pass over all distinct words.
+
+        ``offsets``: the positions of the key itself (for every occurrence inside a word),
+        else the start of each word that contains it.
+        """
         if self._blob is None:
             self._blob = "\n".join(self.words)
             acc = 0
             for w in self.words:
                 self._blob_starts.append(acc)
                 acc += len(w) + 1
-        return self._blob
-
-    def _inside(self, key: str) -> list[int]:
-        """Every text position where ``key`` occurs inside a word (lower-cased comparison)."""
-        ck = ("inside", key)
-        got = self._cache.get(ck)
-        if got is not None:
-            return got
-        blob, starts, words = self._ensure_blob(), self._blob_starts, self.words
-        got = []
+        blob, starts, words = self._blob, self._blob_starts, self.words
+        got: list[int] = []
         i = blob.find(key)
         while i >= 0:
             wi = bisect.bisect_right(starts, i) - 1
-            off = i - starts[wi]
-            got.extend(p + off for p in self.pos[words[wi]])
-            i = blob.find(key, i + 1)
-        self._cache[ck] = got
-        return got
-
-    def _containing(self, key: str) -> list[int]:
-        """The start of every word that contains ``key`` (lower-cased comparison)."""
-        ck = ("containing", key)
-        got = self._cache.get(ck)
-        if got is not None:
-            return got
-        blob, starts, words = self._ensure_blob(), self._blob_starts, self.words
-        seen: set[int] = set()
-        got = []
-        i = blob.find(key)
-        while i >= 0:
-            wi = bisect.bisect_right(starts, i) - 1
-            if wi not in seen:
-                seen.add(wi)
+            if offsets:
+                off = i - starts[wi]
+                got.extend(p + off for p in self.pos[words[wi]])
+                i = blob.find(key, i + 1)
+            else:
                 got.extend(self.pos[words[wi]])
-            i = blob.find(key, starts[wi + 1] if wi + 1 < len(starts) else len(blob))
-        self._cache[ck] = got
-        return got
-
-    def _char(self, ch: str) -> list[int]:
-        """Every position of one (caseless, non-word) character."""
-        ck = ("char", ch)
-        got = self._cache.get(ck)
-        if got is None:
-            got = []
-            find = self.text.find
-            i = find(ch)
-            while i >= 0:
-                got.append(i)
-                i = find(ch, i + 1)
-            self._cache[ck] = got
+                i = blob.find(key, starts[wi + 1] if wi + 1 < len(starts) else len(blob))
         return got
 
     def starts(self, pf: Prefilter, limit: int) -> list[int] | None:
@@ -277,28 +262,21 @@ class WordIndex:
         None when the prefilter cannot be used on this text (more than ``limit`` candidates, so
         that a plain search is cheaper, or words whose length changes when lower-cased).
         """
-        ck = (pf.keys, pf.word_start)
-        if ck in self._starts_cache:
-            return self._starts_cache[ck]
+        if pf in self._starts_cache:
+            return self._starts_cache[pf]
         got: list[int] | None
         if not pf.word_start and self.irregular:
             got = None
         else:
+            lookups = ([("prefix" if pf.word_start else "inside", k) for k in pf.keys]
+                       + [("char", c) for c in pf.chars] + [("infix", k) for k in pf.inword])
             acc: set[int] = set()
-            for k in pf.keys:
-                acc.update(self.candidates("prefix", k) if pf.word_start else self._inside(k))
-                if len(acc) > limit:
-                    break
-            for ch in pf.chars:
-                acc.update(self._char(ch))
-                if len(acc) > limit:
-                    break
-            for k in pf.inword:
-                acc.update(self._containing(k))
+            for mode, key in lookups:
+                acc.update(self.candidates(mode, key))
                 if len(acc) > limit:
                     break
             got = None if len(acc) > limit else sorted(acc)
-        self._starts_cache[ck] = got
+        self._starts_cache[pf] = got
         return got
 
 
