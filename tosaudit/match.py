@@ -626,46 +626,32 @@ def run_leaves(
     """
     hits: dict[int, list[LeafHit]] = {}
     failed: dict[int, str] = {}
+    if index is None:
+        index = WordIndex(text)
     for leaf in leaves:
         if leaf.id in hits or leaf.id in failed:
             continue
         t0 = time.perf_counter()
+        ranged = ranges is not None and leaf.id in ranges
         try:
             if leaf.lookups is not None:
-                if index is None:
-                    index = WordIndex(text)
-                rng = _merge(ranges[leaf.id]) if ranges is not None and leaf.id in ranges else None
+                rng = _merge(ranges[leaf.id]) if ranged else None  # type: ignore[index]
                 hits[leaf.id] = _term_hits(leaf, text, index, timeout, t0, rng)
-            elif ranges is not None and leaf.id in ranges:
-                merged = _merge(ranges[leaf.id])
+                continue
+            merged = _merge(ranges[leaf.id]) if ranged else [(0, len(text))]  # type: ignore[index]
+            pf = leaf.prefilter
+            starts = index.starts(pf, len(text) // PREFILTER_DENSITY) if pf is not None else None
+            # only worth it when the candidates are few against the text to search
+            if starts is not None and len(starts) * PREFILTER_DENSITY > 4 * sum(e - s for s, e in merged):
                 starts = None
-                if leaf.prefilter is not None:
-                    if index is None:
-                        index = WordIndex(text)
-                    span = sum(e - s for s, e in merged)
-                    starts = index.starts(leaf.prefilter, len(text) // PREFILTER_DENSITY)
-                    # only worth it when the candidates are few against the text to search
-                    if starts is not None and len(starts) * PREFILTER_DENSITY > span * 4:
-                        starts = None
-                found: list[LeafHit] = []
-                for rs, re_ in merged:
-                    if starts is not None:
-                        found.extend(_prefiltered_hits(leaf.compiled, text, starts, timeout, t0, rs, re_,
-                                                       leaf.prefilter.reach))  # type: ignore[union-attr]
-                    else:
-                        found.extend(_search_leaf(leaf.compiled, text, timeout, t0, rs, re_))
-                hits[leaf.id] = found
-            else:
-                starts = None
-                if leaf.prefilter is not None:
-                    if index is None:
-                        index = WordIndex(text)
-                    starts = index.starts(leaf.prefilter, len(text) // PREFILTER_DENSITY)
+            found: list[LeafHit] = []
+            for rs, re_ in merged:
                 if starts is not None:
-                    hits[leaf.id] = _prefiltered_hits(leaf.compiled, text, starts, timeout, t0,
-                                                      reach=leaf.prefilter.reach)  # type: ignore[union-attr]
+                    found.extend(_prefiltered_hits(leaf.compiled, text, starts, timeout, t0, rs, re_,
+                                                   pf.reach))  # type: ignore[union-attr]
                 else:
-                    hits[leaf.id] = _search_leaf(leaf.compiled, text, timeout, t0)
+                    found.extend(_search_leaf(leaf.compiled, text, timeout, t0, rs, re_))
+            hits[leaf.id] = found
         except TimeoutError:
             failed[leaf.id] = f"pattern stopped after {timeout:g} s (it backtracks too much): {leaf.pattern[:80]}"
     return hits, failed
