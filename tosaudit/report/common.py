@@ -100,6 +100,12 @@ def where(ref: ClauseRef, lang: str) -> str:
     return f"{clause_name(ref, lang)}, {p}" if p else clause_name(ref, lang)
 
 
+def where_parts(ref: ClauseRef, lang: str, *, capital: bool = False) -> tuple[str, str, str]:
+    """(clause name, page text, heading suffix) — each renderer marks them up its own way."""
+    name = clause_name(ref, lang)
+    return (cap(name) if capital else name), page_text(ref.page, lang), heading_suffix(ref)
+
+
 def heading_suffix(ref: ClauseRef) -> str:
     """The clause's heading when it adds something to the reference."""
     h = one_line(ref.heading)
@@ -156,19 +162,25 @@ def feature_line(fe: FeatureEvidence, lang: str) -> tuple[str, str, str, str]:
     return one_line(fe.label) or fe.key, fmt_value(fe.value, lang), origin_text(fe, lang), cond
 
 
-def plan_evidence(features: list[FeatureEvidence], lang: str) -> tuple[list[str], list[str]]:
-    """(``"label: value — origin"`` per feature, the distinct conditions checked).
+def plan_lines(features, lang: str) -> tuple[list[tuple[FeatureEvidence, str, str, str]], list[str]]:
+    """((feature, label, value, origin) per feature, the distinct conditions checked).
 
-    ``evidence()`` repeats the rule's condition on every feature; it is shown once.
+    ``evidence()`` repeats the rule's condition on every feature; every renderer shows it once.
     """
-    items: list[str] = []
+    lines: list[tuple[FeatureEvidence, str, str, str]] = []
     conds: list[str] = []
     for fe in features:
         label, value, origin, cond = feature_line(fe, lang)
-        items.append(f"{label}: {value} — {origin}")
+        lines.append((fe, label, value, origin))
         if cond and cond not in conds:
             conds.append(cond)
-    return items, conds
+    return lines, conds
+
+
+def plan_evidence(features: list[FeatureEvidence], lang: str) -> tuple[list[str], list[str]]:
+    """(``"label: value — origin"`` per feature, the distinct conditions checked)."""
+    lines, conds = plan_lines(features, lang)
+    return [f"{label}: {value} — {origin}" for _, label, value, origin in lines], conds
 
 
 def cap(s: str) -> str:

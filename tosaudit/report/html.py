@@ -83,13 +83,8 @@ def quote_html(quote: str | None, clause: ClauseRef | None, spans) -> str:
 
 
 def _plan_html(features, lang: str) -> str:
-    items: list[str] = []
-    conds: list[str] = []
-    for fe in features:
-        label, value, origin, cond = c.feature_line(fe, lang)
-        items.append(f"<li><strong>{e1(label)}</strong>: {e1(value)} — {e1(origin)}</li>")
-        if cond and cond not in conds:
-            conds.append(cond)
+    lines, conds = c.plan_lines(features, lang)
+    items = [f"<li><strong>{e1(label)}</strong>: {e1(value)} — {e1(origin)}</li>" for _, label, value, origin in lines]
     if not items:
         return ""
     extra = "".join(f'<p class="cond">{e1(x)}</p>' for x in conds)
@@ -97,12 +92,10 @@ def _plan_html(features, lang: str) -> str:
 
 
 def _where(ref: ClauseRef, lang: str, *, capital: bool = False) -> str:
-    name = c.clause_name(ref, lang)
-    s = f'<span class="where">{e1(c.cap(name) if capital else name)}</span>'
-    p = c.page_text(ref.page, lang)
+    name, p, h = c.where_parts(ref, lang, capital=capital)
+    s = f'<span class="where">{e1(name)}</span>'
     if p:
         s += f", {e1(p)}"
-    h = c.heading_suffix(ref)
     if h:
         s += f' <span class="meta">({e1(h)})</span>'
     return s

@@ -76,13 +76,10 @@ def link(ref: LegalRef) -> str:
 
 
 def _where(ref, lang: str, *, bold: bool = True, capital: bool = False) -> str:
-    name = c.clause_name(ref, lang)
-    name = esc(c.cap(name) if capital else name)
-    s = f"**{name}**" if bold else name
-    p = c.page_text(ref.page, lang)
+    name, p, h = c.where_parts(ref, lang, capital=capital)
+    s = f"**{esc(name)}**" if bold else esc(name)
     if p:
         s += f", {esc(p)}"
-    h = c.heading_suffix(ref)
     if h:
         s += f" ({esc(h)})"
     return s
@@ -90,13 +87,8 @@ def _where(ref, lang: str, *, bold: bool = True, capital: bool = False) -> str:
 
 def _plan_cells(features, lang: str) -> list[str]:
     """One Markdown fragment per feature, then the distinct conditions checked."""
-    out: list[str] = []
-    conds: list[str] = []
-    for fe in features:
-        label, value, origin, cond = c.feature_line(fe, lang)
-        out.append(f"**{esc(label)}**: {esc(value)} — {esc(origin)}")
-        if cond and cond not in conds:
-            conds.append(cond)
+    lines, conds = c.plan_lines(features, lang)
+    out = [f"**{esc(label)}**: {esc(value)} — {esc(origin)}" for _, label, value, origin in lines]
     return out + [f"_{esc(cond)}_" for cond in conds]
 
 

@@ -128,11 +128,10 @@ def sev_badge(sev: str, lang: str) -> str:
 
 
 def where_html(ref: ClauseRef, lang: str) -> str:
-    s = esc1(c.cap(c.clause_name(ref, lang)))
-    p = c.page_text(ref.page, lang)
+    name, p, h = c.where_parts(ref, lang, capital=True)
+    s = esc1(name)
     if p:
         s += f" · {esc1(p)}"
-    h = c.heading_suffix(ref)
     if h:
         s += f' <span class="ta-meta">({esc1(h)})</span>'
     return s
@@ -159,9 +158,9 @@ def value_class(v: object) -> str:
 
 
 def features_html(features: Sequence[FeatureEvidence], lang: str) -> str:
-    items, conds = [], []
-    for fe in features:
-        label, value, origin, cond = c.feature_line(fe, lang)
+    lines, conds = c.plan_lines(features, lang)
+    items = []
+    for fe, label, value, origin in lines:
         if isinstance(fe.value, str):
             value = enum_value(lang, value)
         items.append(
@@ -169,8 +168,6 @@ def features_html(features: Sequence[FeatureEvidence], lang: str) -> str:
             f'<span class="ta-val {value_class(fe.value)}">{esc1(value)}</span> '
             f'<span class="ta-origin">{esc1(t(lang, "from"))}: {esc1(origin)}</span></li>'
         )
-        if cond and cond not in conds:
-            conds.append(cond)
     if not items:
         return f'<p class="ta-meta">{esc1(rt(lang, "unknown"))}</p>'
     return '<ul class="ta-feat">' + "".join(items) + "</ul>" + "".join(
