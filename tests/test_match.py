@@ -80,6 +80,22 @@ def test_near_window_and_order():
     assert not run(ordered, "We may suspend your account without notice.", "en")[0]
 
 
+def test_near_finds_a_chain_the_nearest_hit_would_miss():
+    # the nearest "beta" to "alpha" is the one before it, but only the one after it reaches "gamma":
+    # a greedy nearest-hit chain fails here, the exhaustive search must not
+    items = [{"terms": ["alpha"]}, {"terms": ["beta"]}, {"terms": ["gamma"]}]
+    r = rule({"en": {"near": {"items": items, "within": 2}}})
+    t = "beta one alpha two three beta gamma"
+    hits, _ = run(r, t, "en")
+    assert texts(hits, t) == [["alpha", "beta", "gamma"]]
+    assert hits[0].spans[1].start == t.rindex("beta")
+    # and the window still binds: no chain when every "beta" is too far from "gamma"
+    assert not run(r, "beta one alpha two three four beta five six seven gamma", "en")[0]
+    ordered = rule({"en": {"near": {"items": items, "within": 3, "ordered": True}}})
+    assert run(ordered, "alpha one beta two gamma", "en")[0]
+    assert not run(ordered, "gamma beta alpha", "en")[0]
+
+
 def test_unless_sentence_and_clause_scope():
     m = {"de": {"terms": ["Haftung ausgeschlossen"]}}
     u = {"de": [{"terms": ["Vorsatz"]}]}

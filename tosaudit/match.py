@@ -811,28 +811,40 @@ def _words_between(text: str, a: SpanHit, b: SpanHit) -> int:
 
 
 def _near(lists: list[list[SpanHit]], within: int, ordered: bool, text: str) -> list[SpanHit] | None:
-    """Find one hit per item so that each neighbouring pair is at most ``within`` words apart."""
-    # Greedy chain from every start hit of the first item; small lists in practice.
-    for first in lists[0]:
-        chain = [first]
-        ok = True
-        for nxt in lists[1:]:
-            prev = chain[-1]
-            best = None
+    """Find one hit per item so that each neighbouring pair is at most ``within`` words apart.
+
+    Exhaustive, not greedy: the nearest hit of the next item is not always the one the item
+    after it can reach (e.g. "may change ... the terms" with the verb before the subject and the
+    object after it). Forward pass: which hits of item *i* end some valid chain of items 0..i,
+    and through which predecessor; then walk back from any reachable hit of the last item.
+    Cost is the sum of |items i| x |items i+1| distance checks; the lists are short.
+    """
+    # back[i][j]: index in lists[i-1] of a predecessor of lists[i][j], or -1 if unreachable
+    reach = list(range(len(lists[0])))
+    back: list[list[int]] = [[-2] * len(lists[0])]
+    for i in range(1, len(lists)):
+        prev, cur = lists[i - 1], lists[i]
+        row = [-1] * len(cur)
+        for j, h in enumerate(cur):
             best_d = None
-            for h in nxt:
-                if ordered and h.start < prev.end:
+            for k in reach:
+                p = prev[k]
+                if ordered and h.start < p.end:
                     continue
-                d = _words_between(text, prev, h)
+                d = _words_between(text, p, h)
                 if d <= within and (best_d is None or d < best_d):
-                    best, best_d = h, d
-            if best is None:
-                ok = False
-                break
-            chain.append(best)
-        if ok:
-            return chain
-    return None
+                    row[j], best_d = k, d
+        reach = [j for j, k in enumerate(row) if k >= 0]
+        if not reach:
+            return None
+        back.append(row)
+    j = reach[0]
+    chain = [lists[-1][j]]
+    for i in range(len(lists) - 1, 0, -1):
+        j = back[i][j]
+        chain.append(lists[i - 1][j])
+    chain.reverse()
+    return chain
 
 
 def parse_number(s: str) -> float | None:
