@@ -823,6 +823,8 @@ SENTENCE_CASES = [
     ("Wait... Then go.", ["Wait...", "Then go."]),
     ("Es gibt zwei Schritte: 1. Sie wählen. 2. Sie zahlen.", ["Es gibt zwei Schritte: 1. Sie wählen.", "2. Sie zahlen."]),
     ("Es gilt Art. 61 des ital. Verbraucherschutzgesetzes.", ["Es gilt Art. 61 des ital. Verbraucherschutzgesetzes."]),
+    ("Wir haften für Schäden jeder Art. Im Übrigen gilt Art. IV. Ende.", ["Wir haften für Schäden jeder Art.", "Im Übrigen gilt Art. IV.", "Ende."]),
+    ("It is state of the art. See Art. 5 GDPR. Done.", ["It is state of the art.", "See Art. 5 GDPR.", "Done."]),
     ("Wählen Sie zuerst die Farbe (1. Farbe wählen) und dann die Größe.", ["Wählen Sie zuerst die Farbe (1. Farbe wählen) und dann die Größe."]),
     ("Der Vertrag endet. § 5 gilt entsprechend. – Ende.", ["Der Vertrag endet.", "§ 5 gilt entsprechend.", "– Ende."]),
     ("the services are provided `` as is . ''", ["the services are provided `` as is . ''"]),

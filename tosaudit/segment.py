@@ -225,7 +225,7 @@ SENTENCE_STARTERS = frozenset(
 #: abbreviations after which a full stop never ends a sentence (compared lower-cased)
 HARD_ABBREVIATIONS = frozenset(
     """
-    abs nr nrn ziff art arts lit buchst bspw evtl ggf ggfs bzw gem vgl inkl ca max min zzgl
+    abs nr nrn ziff lit buchst bspw evtl ggf ggfs bzw gem vgl inkl ca max min zzgl
     mind sog bzgl einschl ausschl insb insbes entspr str tel hr fr frl dr prof dipl ing kap anh
     anl abschn bd ff hs alt var aufl rn rz az urt tsd mio mrd ggü zus sep sept gez lfd tz anm
     zt zzt evtl allg abt std ital franz engl dt österr schweiz gesetzl ges mtl jährl monatl
@@ -234,6 +234,10 @@ HARD_ABBREVIATIONS = frozenset(
     fig jr sr jan feb mar apr jun jul aug oct nov dec ch pp cf viz al esp resp govt
     """.split()
 )
+#: abbreviations only before a number ("Art. 6", "Art. IV"); otherwise the word itself
+#: ("Schäden jeglicher Art. Im Übrigen ...", "state of the art. We ...")
+NUMBER_ABBREVIATIONS = frozenset("art arts".split())
+_RE_NUMBER_AHEAD = regex.compile(r"(?:\d|[IVXLC]+\b)")
 #: case-sensitive abbreviations (they are ordinary words in lower case)
 HARD_ABBREVIATIONS_CS = frozenset("Mo Di Mi Do Fr Sa So Mon Tue Wed Thu Fri Sat Sun".split())
 #: abbreviations that end a sentence when an upper-case word follows
@@ -1197,6 +1201,8 @@ def _is_boundary(text: str, ls: int, le: int, ps: int, pe: int, de: bool, cut: i
         return True
     tl = token.lower()
     if token in HARD_ABBREVIATIONS_CS or tl in HARD_ABBREVIATIONS:
+        return False
+    if tl in NUMBER_ABBREVIATIONS and _RE_NUMBER_AHEAD.match(text, k, le):
         return False
     if _RE_DOTTED.fullmatch(token):
         return False
