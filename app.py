@@ -463,8 +463,6 @@ def results(report: Report, doc: Document, lang: str) -> None:
     src = report.source
     size = f"{src.size / 1000:.0f} kB" if src.size >= 1000 else f"{src.size} B"
     st.caption(view.md(t(lang, "source_line", name=rc.one_line(src.name), kind=src.kind.upper(), size=size)))
-    if report.sector is not None:
-        st.caption(":material/category: " + view.md(f"{rt(lang, 'sector')}: {rc.sector_text(report.sector, lang)}"))
     summary(report, lang)
     if report.problems:
         st.html(view.problems_html(report.problems, lang))
@@ -486,6 +484,8 @@ def results(report: Report, doc: Document, lang: str) -> None:
 
     clause_findings = [f for f in report.findings if f.kind == "clause"]
     st.subheader(f":material/checklist: {t(lang, 'findings_title')} ({len(clause_findings)})")
+    if report.sector is not None:  # here, not above: the contradiction stays in the first screen
+        st.caption(":material/category: " + view.md(f"{rt(lang, 'sector')}: {rc.sector_text(report.sector, lang)}"))
     if not clause_findings:
         st.info(t(lang, "no_findings", rules=report.catalogue.selected))
     else:
