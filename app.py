@@ -212,6 +212,7 @@ def apply_prefill(profile: Profile | None, label: str | None, token: str) -> Non
     for key, fd in vocab.items():
         v = profile.value(key) if profile else None
         SS[f"f:{key}"] = inputs.form_value(fd, v)
+    SS["sector"] = profile.sector if profile else None
     SS["base_profile"] = profile
     SS["base_label"] = label
     SS["prefill_token"] = token
@@ -243,7 +244,8 @@ def sidebar_plan(lang: str, samples: list[inputs.Sample]) -> tuple[Profile, list
                 path = sample.profile
                 rel = f"samples/{sample.key}/{path.name}"  # type: ignore[union-attr]
                 try:
-                    prof = inputs.parse_profile(path.read_bytes(), vocab, source=rel)  # type: ignore[union-attr]
+                    prof = inputs.parse_profile(path.read_bytes(), vocab, source=rel,  # type: ignore[union-attr]
+                                                sectors=cat.sectors)
                     apply_prefill(prof, rel, token)
                 except (ProfileError, OSError) as e:
                     error = t(lang, "err_profile") + " " + str(e)
@@ -255,7 +257,7 @@ def sidebar_plan(lang: str, samples: list[inputs.Sample]) -> tuple[Profile, list
             token = f"upload:{f.file_id}"
             if SS.get("prefill_token") != token:
                 try:
-                    prof = inputs.parse_profile(f.getvalue(), vocab, source=f.name)
+                    prof = inputs.parse_profile(f.getvalue(), vocab, source=f.name, sectors=cat.sectors)
                     apply_prefill(prof, f.name, token)
                 except ProfileError as e:
                     error = t(lang, "err_profile") + " " + str(e)
@@ -270,6 +272,7 @@ def sidebar_plan(lang: str, samples: list[inputs.Sample]) -> tuple[Profile, list
                    + t(lang, "prefilled_features", n=known, m=len(vocab)))
         st.button(t(lang, "prefill_reset"), on_click=reset_form, key="reset_form")
 
+    sector = sector_select(lang)
     values: dict[str, object] = {}
     groups: dict[str, list] = {}
     for fd in vocab.values():
@@ -282,10 +285,19 @@ def sidebar_plan(lang: str, samples: list[inputs.Sample]) -> tuple[Profile, list
         with st.expander(f"{label} · {n_known}/{len(fds)}", expanded=(gi == 0)):
             for fd in fds:
                 values[fd.key] = feature_widget(fd, lang, base)
-    profile, bad = inputs.form_profile(values, vocab, base)
+    profile, bad = inputs.form_profile(values, vocab, base, sector)
     for key, raw, reason in bad:
         st.warning(view.md(t(lang, "bad_value", value=raw, label=vocab[key].label.get(lang), reason=reason)))
     return profile, bad
+
+
+def sector_select(lang: str) -> str | None:
+    """What kind of product the contract is for (rules/sectors.yaml); None = unknown, every rule runs."""
+    sectors = catalogue().sectors
+    if SS.get("sector") not in (None, *sectors):
+        SS["sector"] = None
+    return st.selectbox(t(lang, "sector"), [None, *sectors], key="sector", help=t(lang, "sector_help"),
+                        format_func=lambda s: t(lang, "sector_unknown") if s is None else sectors[s].label.get(lang))
 
 
 def product_page_input(lang: str, samples: list[inputs.Sample]) -> str | None:
@@ -472,6 +484,8 @@ def results(report: Report, doc: Document, lang: str) -> None:
 
     clause_findings = [f for f in report.findings if f.kind == "clause"]
     st.subheader(f":material/checklist: {t(lang, 'findings_title')} ({len(clause_findings)})")
+    if report.sector is not None:  # here, not above: the contradiction stays in the first screen
+        st.caption(":material/category: " + view.md(f"{rt(lang, 'sector')}: {rc.sector_text(report.sector, lang)}"))
     if not clause_findings:
         st.info(t(lang, "no_findings", rules=report.catalogue.selected))
     else:
@@ -529,7 +543,7 @@ def downloads(report: Report, lang: str) -> None:
 def plan_profile(data: bytes, name: str) -> Profile:
     """A profile from a YAML/JSON file, or proposed from a product page."""
     if name.lower().endswith((".yaml", ".yml", ".json")):
-        return inputs.parse_profile(data, catalogue().features, source=name)
+        return inputs.parse_profile(data, catalogue().features, source=name, sectors=catalogue().sectors)
     return extract_profile(ingest(sha(data), name, data), catalogue().features)
 
 
@@ -564,7 +578,8 @@ def plan_summary(slot: int, lang: str, samples: list[inputs.Sample]) -> PlanSumm
                 profile = plan_profile(sample.page.read_bytes(), sample.page.name)
             if sample.profile is not None:
                 own = inputs.parse_profile(sample.profile.read_bytes(), catalogue().features,
-                                           source=f"samples/{sample.key}/{sample.profile.name}")
+                                           source=f"samples/{sample.key}/{sample.profile.name}",
+                                           sectors=catalogue().sectors)
                 profile = merge_profiles(profile, own)
             name = sample.label(lang)
         report = audit(doc, profile, lang, memo=f"_cmp_memo_{slot}")
@@ -573,7 +588,7 @@ def plan_summary(slot: int, lang: str, samples: list[inputs.Sample]) -> PlanSumm
         facts = plan_facts(report, doc.model_copy(update={"lang": report.language}), catalogue().features, lang)
         st.caption(view.md(f"{doc.source.name} · {rt(lang, 'lang_' + report.language)}"))
         return PlanSummary(name=name, contract=doc.source.name, profile=profile, facts=facts,
-                           counts=report.counts(),
+                           counts=report.counts(), sector=report.sector,
                            findings=[FindingRef.of(f) for f in report.findings if f.severity != "info"])
     except (TosauditError, OSError) as e:
         st.error(view.md(f"{t(lang, 'err_input')} {e}"))

@@ -239,6 +239,40 @@ def test_profile_upload_prefills_the_form():
     assert any("export.available" in e for e in errors(at)), errors(at)
 
 
+def sector_captions(at: AppTest) -> list[str]:
+    return [plain(c.value) for c in at.caption if "material/category" in c.value]
+
+
+def test_sector_select_leaves_out_rules_for_other_sectors_and_says_so():
+    at = new_app()
+    sel = at.selectbox(key="sector")
+    assert sel.value is None  # default: unknown, every rule runs
+    assert sel.options[0] in ("unknown – all rules", "unbekannt – alle Regeln")
+    at.radio(key="src").set_value("paste").run()
+    at.text_area(key="paste_text").set_value(EVIL)
+    next(b for b in at.button if "prüfen" in b.label or "Check" in b.label).click().run()
+    assert "backup-duty-shifted" in rules(at, "clause")
+    assert not sector_captions(at)
+    at.selectbox(key="sector").set_value("telecom").run()  # backup rules are written for hosting, cloud, e-mail
+    assert not at.exception, at.exception
+    assert "backup-duty-shifted" not in rules(at, "clause")
+    line = sector_captions(at)
+    assert len(line) == 1 and "Telekommunikation" in line[0] and "backup-duty-shifted" in line[0], line
+    at.selectbox(key="sector").set_value("hosting").run()
+    assert "backup-duty-shifted" in rules(at, "clause")
+    assert "speed-no-minimum" in sector_captions(at)[0]  # a telecom-only rule, left out and named
+    at.selectbox(key="sector").set_value(None).run()
+    assert "backup-duty-shifted" in rules(at, "clause") and not sector_captions(at)
+
+
+@needs_sample_a
+def test_bundled_profile_sets_the_sector_select():
+    at = pick_sample(new_app())
+    assert at.selectbox(key="sector").value == "hosting"  # sector: hosting in samples/homepage-builder/profile.yaml
+    assert "backup-duty-shifted" in rules(at, "contradiction")
+    assert any("Webhosting" in c or "web hosting" in c for c in sector_captions(at))
+
+
 def test_bad_number_in_the_form_is_reported_not_crashed():
     at = new_app()
     at.text_input(key="f:sla.uptime_pct").set_value("viel").run()
@@ -335,6 +369,20 @@ def test_form_profile_keeps_origin_of_unchanged_values():
     assert prof.features["backup.included"].origin == "form"
     assert prof.features["sla.uptime_pct"].value == 99.5
     assert [b[0] for b in bad] == ["backup.retention_days"]
+
+
+def test_form_profile_carries_the_sector_and_plan_cards_name_it():
+    from tosaudit.compare import PlanSummary
+    from tosaudit.models import SectorInfo
+
+    vocab = load_catalogue().features
+    prof, _ = inputs.form_profile({}, vocab, None, "telecom")
+    assert prof.sector == "telecom"
+    assert inputs.form_profile({}, vocab, None)[0].sector is None
+    info = SectorInfo(id="telecom", label="Telekommunikation", skipped_rules=["backup-duty-shifted"], skipped_count=1)
+    card = view.plan_findings_html(PlanSummary(name="DSL 100", contract="agb.txt", sector=info), "de")
+    assert 'data-sector="telecom"' in card and "Telekommunikation" in card and "backup-duty-shifted" in card
+    assert "data-sector" not in view.plan_findings_html(PlanSummary(name="X", contract="agb.txt"), "de")
 
 
 def test_find_samples_puts_sample_a_first():

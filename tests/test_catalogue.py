@@ -31,6 +31,7 @@ def scratch(tmp_path: Path) -> Path:
     root.mkdir()
     shutil.copy(rules_dir() / "legal.yaml", root / "legal.yaml")
     shutil.copy(rules_dir() / "features.yaml", root / "features.yaml")
+    shutil.copy(rules_dir() / "sectors.yaml", root / "sectors.yaml")
     (root / "data").mkdir()
     shutil.copy(rules_dir() / "data" / "backup-duty-shifted.yaml", root / "data" / "backup-duty-shifted.yaml")
     return root

@@ -1,5 +1,6 @@
-"""The Wolkenwerk sample family: each plan's AGB checked against its own product page finds every
-high-severity finding listed in its expected.yaml, and nothing else at severity high."""
+"""The Wolkenwerk sample family: each plan's AGB checked against its own product page (and with the
+plan's sector from expected.yaml) finds every high-severity finding listed in its expected.yaml, and
+nothing else at severity high."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ def plan(request):
     d = ROOT / request.param
     exp = yaml.safe_load((d / "expected.yaml").read_text(encoding="utf-8"))
     report = audit_source(d / exp.get("contract", "agb.txt"), catalogue=CAT,
-                          product_page=d / exp.get("product_page", "product-page.html"))
+                          product_page=d / exp.get("product_page", "product-page.html"), sector=exp.get("sector"))
     return request.param, exp, report
 
 
@@ -137,7 +138,7 @@ def test_pdf_version_gives_the_same_high_findings(name):
     """The same contract as a PDF (samples/family/tools/make_pdf.py) must give the same high findings."""
     d = ROOT / name
     exp = yaml.safe_load((d / "expected.yaml").read_text(encoding="utf-8"))
-    report = audit_source(d / "agb.pdf", catalogue=CAT, product_page=d / "product-page.html")
+    report = audit_source(d / "agb.pdf", catalogue=CAT, product_page=d / "product-page.html", sector=exp.get("sector"))
     got = {(f.rule_id, f.kind, f.clause.ref, f.other_clause.ref if f.other_clause else None)
            for f in report.findings if f.severity == "high"}
     assert got == {_key(i) for i in exp["high"]}

@@ -23,6 +23,7 @@ from tosaudit.models import (
     Problem,
     Profile,
     Report,
+    SectorInfo,
     SourceInfo,
     Span,
 )
@@ -643,3 +644,61 @@ def test_unknown_features_without_ask():
     de = render(make_report("de", findings=[f]), "md")
     assert ("Offene Frage: «Daily backups» und «Restore» sind für Ihren Tarif unbekannt — fragen Sie: "
             "Was bietet mein Tarif bei «Daily backups» und «Restore»?") in de
+
+
+# --------------------------------------------------------------------------- sector
+
+
+def _with_sector(lang: str, skipped: list[str], conflicts: list[str] | None = None) -> Report:
+    label = {"en": "web hosting", "de": "Webhosting"}[lang]
+    sector = SectorInfo(id="hosting", label=label, skipped_rules=skipped, skipped_count=len(skipped),
+                        skipped_conflicts=conflicts or [])
+    return make_report(lang).model_copy(update={"sector": sector})
+
+
+def test_no_sector_no_sector_line():
+    for fmt in ("md", "html", "text"):
+        out = render(make_report("en"), fmt, color=False)
+        assert "Sector" not in out and "left out" not in out
+
+
+@pytest.mark.parametrize("lang,want", [
+    ("en", "web hosting — 2 rules written only for other sectors were not run: speed-no-minimum, warranty-restricted"),
+    ("de", "Webhosting — 2 Regeln, die nur für andere Branchen geschrieben sind, wurden nicht angewendet: "
+           "speed-no-minimum, warranty-restricted"),
+])
+def test_sector_line_in_every_format(lang, want):
+    r = _with_sector(lang, ["speed-no-minimum", "warranty-restricted"])
+    head = "Sector" if lang == "en" else "Branche"
+    md = render(r, "md")
+    assert f"- **{head}:** {esc(want)}" in md
+    assert md.count(head + ":") == 1
+    html = render(r, "html")
+    assert f"<dt>{head}</dt><dd>{want}</dd>" in html
+    text = " ".join(render(r, "text", color=False).split())
+    assert f"{head}: {want}" in text
+
+
+def test_sector_line_singular_none_and_conflicts():
+    r = _with_sector("en", ["speed-no-minimum"], ["availability-figure-conflict"])
+    line = common.sector_text(r.sector, "en")
+    assert line == ("web hosting — 1 rule written only for other sectors was not run: speed-no-minimum; so 1 "
+                    "clause-vs-clause check that needs them did not run either: availability-figure-conflict")
+    assert common.sector_text(_with_sector("de", []).sector, "de").startswith("Webhosting — keine Regel ausgelassen")
+
+
+def test_sector_json_roundtrip_and_schema():
+    r = _with_sector("en", ["speed-no-minimum"])
+    out = render(r, "json")
+    assert Report.model_validate_json(out) == r
+    data = json.loads(out)
+    assert data["sector"] == {"id": "hosting", "label": "web hosting", "skipped_rules": ["speed-no-minimum"],
+                              "skipped_count": 1, "skipped_conflicts": []}
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    jsonschema.validate(data, schema)
+    data["sector"]["skipped_count"] = "one"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, schema)
+    with pytest.raises(ValueError, match="skipped_count"):
+        SectorInfo(id="hosting", label="x", skipped_rules=["a"], skipped_count=2)

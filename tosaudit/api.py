@@ -40,7 +40,7 @@ def load_source(name: str | Path, *, progress=None) -> Document:
 
 def load_profile(path: str | Path, catalogue: Catalogue | None = None) -> Profile:
     cat = catalogue or load_catalogue()
-    return _load_profile(path, cat.features)
+    return _load_profile(path, cat.features, cat.sectors)
 
 
 def profile_from_page(page: str | Path, catalogue: Catalogue | None = None) -> Profile:
@@ -60,10 +60,11 @@ def audit_source(
     progress=None,
     **options,
 ) -> Report:
-    """Audit a contract file or URL. ``profile`` overrides features read from ``product_page``."""
+    """Audit a contract file or URL. ``profile`` overrides features read from ``product_page``;
+    ``sector=`` (an option of :func:`audit_document`) overrides the profile's sector."""
     cat = catalogue or load_catalogue()
     if profile is not None and not isinstance(profile, Profile):
-        profile = _load_profile(profile, cat.features)
+        profile = _load_profile(profile, cat.features, cat.sectors)
     if product_page is not None:
         profile = merge_profiles(profile_from_page(product_page, cat), profile)  # type: ignore[arg-type]
     doc = load_source(name, progress=progress)
@@ -86,7 +87,7 @@ def audit_text(
 
     cat = catalogue or load_catalogue()
     if profile is not None and not isinstance(profile, Profile):
-        profile = _load_profile(profile, cat.features)
+        profile = _load_profile(profile, cat.features, cat.sectors)
     return audit_document(ingest.load_text(text, name=name), cat, profile, **options)  # type: ignore[arg-type]
 
 

@@ -14,7 +14,7 @@ import regex
 
 from tosaudit import __version__
 from tosaudit.catalogue import Catalogue, load_catalogue
-from tosaudit.catalogue.schema import Rule
+from tosaudit.catalogue.schema import SECTOR_ALL, Rule
 from tosaudit.conflicts import find_conflicts
 from tosaudit.features import describe, evaluate, evidence, fmt_value
 from tosaudit.lang import detect_language
@@ -29,6 +29,7 @@ from tosaudit.models import (
     Problem,
     Profile,
     Report,
+    SectorInfo,
     Span,
 )
 from tosaudit.segment import segment
@@ -226,6 +227,44 @@ def build_findings(
     return out
 
 
+def effective_sector(catalogue: Catalogue, sector: str | None, profile: Profile | None) -> str | None:
+    """The sector the rules are chosen for: ``sector`` (e.g. ``--sector``) over the profile's.
+
+    None = not stated and ``all`` = every rule; an id not in rules/sectors.yaml raises SectorError."""
+    if sector is not None and sector.strip():
+        return catalogue.check_sector(sector, "--sector")
+    if profile is not None and profile.sector:
+        return catalogue.check_sector(profile.sector, "profile: sector")
+    return None
+
+
+def skipped_conflicts(catalogue: Catalogue, before: Sequence[Rule], after: Sequence[Rule]) -> list[str]:
+    """Conflict checks that could run with the rules ``before`` but not with those ``after``
+    (one of their sides has no rule left)."""
+
+    def names(rules: Sequence[Rule]) -> set[str]:
+        return {n for r in rules for n in (r.id, *r.aliases)}
+
+    had, has = names(before), names(after)
+    return [d.id for d in catalogue.conflicts
+            if all(set(side) & had for side in (d.first, d.second))
+            and not all(set(side) & has for side in (d.first, d.second))]
+
+
+def sector_info(catalogue: Catalogue, sector: str | None, before: Sequence[Rule], kept: Sequence[Rule],
+                skipped: Sequence[Rule], report_lang: str) -> SectorInfo | None:
+    """What the report says about the sector (None when no sector was stated)."""
+    if sector is None or sector == SECTOR_ALL:
+        return None
+    return SectorInfo(
+        id=sector,
+        label=catalogue.sectors[sector].label.get(report_lang),
+        skipped_rules=sorted(r.id for r in skipped),
+        skipped_count=len(skipped),
+        skipped_conflicts=skipped_conflicts(catalogue, before, kept) if skipped else [],
+    )
+
+
 def audit_document(
     doc: Document,
     catalogue: Catalogue | None = None,
@@ -238,9 +277,14 @@ def audit_document(
     min_severity: str | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     clauses: Sequence[Clause] | None = None,
+    sector: str | None = None,
 ) -> Report:
-    """Audit one ingested document. ``lang`` forces the contract language (else detected)."""
+    """Audit one ingested document. ``lang`` forces the contract language (else detected).
+
+    ``sector`` (an id of rules/sectors.yaml, or ``all``) overrides the profile's sector. With a
+    sector, rules written only for other sectors are not run; the report lists them."""
     catalogue = catalogue or load_catalogue()
+    sector_id = effective_sector(catalogue, sector, profile)
     problems: list[Problem] = list(doc.problems)
     if lang is None:
         lang, conf = detect_language(doc.text)
@@ -252,7 +296,8 @@ def audit_document(
     report_lang = report_lang or lang
     if clauses is None:
         clauses = segment(doc)
-    rules = catalogue.select(select, ignore, lang=lang)
+    selected = catalogue.select(select, ignore, lang=lang)
+    rules, skipped = catalogue.split_by_sector(selected, sector_id)
     matcher = get_matcher(catalogue, rules, lang, timeout)
     sentences = [(s.start, s.end) for c in clauses for s in c.sentences]
     hits, match_problems = matcher.run(doc.text, sentences, [(c.start, c.end) for c in clauses])
@@ -270,6 +315,7 @@ def audit_document(
         pages=doc.source.pages,
         clauses=len(clauses),
         profile=profile,
+        sector=sector_info(catalogue, sector_id, selected, rules, skipped, report_lang),
         findings=findings,
         problems=problems,
     )

@@ -43,6 +43,32 @@ def err(msg: str) -> None:
 # ---------------------------------------------------------------------------- check
 
 
+def _sector_ids() -> str:
+    """The bundled sector ids for --help ("hosting, cloud, ..."), read from rules/sectors.yaml alone."""
+    try:
+        import yaml
+
+        from tosaudit.catalogue import rules_dir
+
+        data = yaml.safe_load((rules_dir() / "sectors.yaml").read_text(encoding="utf-8"))
+        return ", ".join(str(s["id"]) for s in data["sectors"])
+    except Exception:  # the help text must never fail; the option checks the id itself
+        return "see rules/sectors.yaml"
+
+
+def add_sector_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--sector", metavar="ID",
+                   help=f"what kind of product the contract is for ({_sector_ids()}); rules written only for "
+                        "other sectors are not run and are listed in the report. Overrides the profile's "
+                        "`sector`; 'all' runs every rule (the default when no sector is stated)")
+
+
+def check_sector_option(cat, args: argparse.Namespace) -> str | None:
+    """The --sector value, checked against the catalogue (SectorError: one line, exit 2)."""
+    s = getattr(args, "sector", None)
+    return cat.check_sector(s, "--sector") if s is not None else None
+
+
 def add_audit_options(p: argparse.ArgumentParser) -> None:
     """Options shared by every command that audits a contract."""
     p.add_argument("--lang", choices=("de", "en"), help="language of the contract (default: detected)")
@@ -51,10 +77,11 @@ def add_audit_options(p: argparse.ArgumentParser) -> None:
                    help="only these rules: ids, categories, UNFAIR-ToS codes or severities, comma-separated")
     p.add_argument("--ignore", action="append", metavar="RULES", help="leave these rules out (same forms as --select)")
     p.add_argument("--min-severity", choices=tuple(SEVERITY_ORDER), help="report only findings at or above this")
+    add_sector_option(p)
     p.add_argument("--rules", metavar="DIR", help="use this rule catalogue folder instead of the bundled one")
 
 
-def _profile_for(spec: str | None, contract: Path, vocab) -> object | None:
+def _profile_for(spec: str | None, contract: Path, cat) -> object | None:
     from tosaudit.features import load_profile
 
     if spec is None:
@@ -63,9 +90,9 @@ def _profile_for(spec: str | None, contract: Path, vocab) -> object | None:
         for name in ("profile.yaml", "profile.yml", "profile.json"):
             cand = contract.parent / name
             if cand.is_file():
-                return load_profile(cand, vocab)
+                return load_profile(cand, cat.features, cat.sectors)
         return None
-    return load_profile(spec, vocab)
+    return load_profile(spec, cat.features, cat.sectors)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -74,6 +101,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from tosaudit.report import render
 
     cat = load_catalogue(args.rules)
+    sector = check_sector_option(cat, args)
     fmt = args.format
     out_dir: Path | None = None
     if args.output and (len(args.files) > 1 or Path(args.output).is_dir()):
@@ -85,7 +113,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     failed = False
     for name in args.files:
         try:
-            profile = _profile_for(args.profile, Path(name), cat.features)
+            profile = _profile_for(args.profile, Path(name), cat)
             report = audit_source(
                 name,
                 catalogue=cat,
@@ -96,6 +124,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                 select=_split(args.select),
                 ignore=_split(args.ignore),
                 min_severity=args.min_severity,
+                sector=sector,
             )
         except (InputError, ProfileError) as exc:
             err(str(exc))

@@ -24,7 +24,7 @@ from typing import Any, Literal, Sequence
 import regex
 from pydantic import BaseModel, Field
 
-from tosaudit.models import SEVERITY_ORDER, Finding, Profile, Report
+from tosaudit.models import SEVERITY_ORDER, Finding, Profile, Report, SectorInfo
 
 Lang = Literal["de", "en"]
 _WS = regex.compile(r"\s+")
@@ -72,6 +72,8 @@ class PlanSummary(BaseModel):
     contract: str
     page: str | None = None
     profile: Profile | None = None
+    #: the sector the plan's rules were chosen for, and the rules left out (None: every rule ran)
+    sector: SectorInfo | None = None
     facts: dict[str, Fact] = Field(default_factory=dict)
     counts: dict[str, int] = Field(default_factory=dict)
     findings: list[FindingRef] = Field(default_factory=list)
@@ -299,7 +301,7 @@ def _audit(contract: Path | str, page: Path | str | None, profile: Path | str | 
 
     prof = profile
     if prof is not None and not isinstance(prof, Profile):
-        prof = load_profile(prof, cat.features)
+        prof = load_profile(prof, cat.features, cat.sectors)
     if page is not None:
         prof = merge_profiles(profile_from_source(page, cat.features), prof)  # type: ignore[arg-type]
     doc = load_source(contract)
@@ -331,11 +333,18 @@ def compare(specs: Sequence[str], *, catalogue=None, report_lang: str | None = N
         plans.append(PlanSummary(
             name=_plan_name(contract, report.profile),
             contract=str(contract), page=str(page) if page else None, profile=report.profile,
-            facts=facts, counts=report.counts(),
+            sector=report.sector, facts=facts, counts=report.counts(),
             findings=[FindingRef.of(f) for f in report.findings if f.severity != "info"],
         ))
     lang = lang or "de"
     return Comparison(language=lang, rows=[(k, _label(k, lang)) for k in ROWS], plans=plans)  # type: ignore[arg-type]
+
+
+def _sector_line(info: SectorInfo, lang: str) -> str:
+    from tosaudit.report.common import sector_text
+    from tosaudit.report.i18n import t
+
+    return f"{t(lang, 'sector')}: {sector_text(info, lang)}"
 
 
 def _md_cell(s: str) -> str:
@@ -362,7 +371,10 @@ def render_comparison(c: Comparison, fmt: str) -> str:
                                         for i, x in enumerate(row)) + "</tr>")
         out.append("</tbody></table>")
         for p in c.plans:
-            out.append(f"<h2>{html.escape(p.name)}</h2><ul>")
+            out.append(f"<h2>{html.escape(p.name)}</h2>")
+            if p.sector is not None:
+                out.append(f"<p>{html.escape(_sector_line(p.sector, c.language))}</p>")
+            out.append("<ul>")
             for f in p.findings:
                 where = f.clause or "–"
                 if f.other_clause:
@@ -380,6 +392,8 @@ def render_comparison(c: Comparison, fmt: str) -> str:
         out.append("| " + " | ".join(_md_cell(x) for x in row) + " |")
     for p in c.plans:
         out += ["", f"## {p.name}", ""]
+        if p.sector is not None:
+            out += [_md_cell(_sector_line(p.sector, c.language)), ""]
         if not p.findings:
             out.append("–")
         for f in p.findings:
@@ -641,19 +655,22 @@ def _fmt(args) -> str:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     from tosaudit.catalogue import load_catalogue
+    from tosaudit.cli import check_sector_option
 
     cat = load_catalogue(args.rules)
-    c = compare(args.plans, catalogue=cat, report_lang=args.report_lang, lang=args.lang)
+    c = compare(args.plans, catalogue=cat, report_lang=args.report_lang, lang=args.lang,
+                sector=check_sector_option(cat, args))
     _write(render_comparison(c, _fmt(args)), args.output)
     return 0
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
     from tosaudit.catalogue import load_catalogue
+    from tosaudit.cli import check_sector_option
 
     cat = load_catalogue(args.rules)
     d = diff(args.old, args.new, profile=args.profile, product_page=args.product_page, catalogue=cat,
-             report_lang=args.report_lang, lang=args.lang)
+             report_lang=args.report_lang, lang=args.lang, sector=check_sector_option(cat, args))
     _write(render_diff(d, _fmt(args), show_unchanged=args.all), args.output)
     if args.fail_on_new != "never":
         worst = max((SEVERITY_ORDER[c.new.severity] for c in d.findings if c.status == "added" and c.new), default=-1)
@@ -663,6 +680,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def add_cli(sub) -> None:
+    from tosaudit.cli import add_sector_option
+
     p = sub.add_parser("compare", help="several plans side by side (facts and findings per plan)",
                        description="Audit several plans and print one table of normalised facts and findings per "
                                    "plan. Each PLAN is a folder holding the contract (agb.txt/.pdf/.html, terms.*) "
@@ -673,6 +692,7 @@ def add_cli(sub) -> None:
     p.add_argument("--output", "-o", metavar="F")
     p.add_argument("--lang", choices=("de", "en"), help="language of the contracts (default: detected)")
     p.add_argument("--report-lang", choices=("de", "en"))
+    add_sector_option(p)
     p.add_argument("--rules", metavar="DIR")
     p.set_defaults(func=cmd_compare)
 
@@ -690,5 +710,6 @@ def add_cli(sub) -> None:
                    help="exit 1 when the new version adds a finding at or above this severity")
     d.add_argument("--lang", choices=("de", "en"))
     d.add_argument("--report-lang", choices=("de", "en"))
+    add_sector_option(d)
     d.add_argument("--rules", metavar="DIR")
     d.set_defaults(func=cmd_diff)

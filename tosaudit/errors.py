@@ -20,6 +20,10 @@ class ProfileError(TosauditError):
     """A product profile that does not fit the feature vocabulary."""
 
 
+class SectorError(TosauditError):
+    """A sector id (``--sector``, a profile's ``sector``) that is not in rules/sectors.yaml."""
+
+
 class CatalogueError(TosauditError):
     """The rule catalogue is broken; each line names the file and the key."""
 

@@ -8,6 +8,7 @@ Profile files (YAML or JSON)::
 
     provider: Beispiel Hosting GmbH
     plan: Baukasten Start
+    sector: hosting                 # rules/sectors.yaml; left out = every rule runs
     features:
       backup.included: false        # dotted keys ...
       export:                       # ... or nested mappings
@@ -21,7 +22,7 @@ from __future__ import annotations
 import difflib
 import json
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Collection, Mapping
 
 import yaml
 
@@ -31,6 +32,10 @@ from tosaudit.match import parse_number
 from tosaudit.models import FeatureDef, FeatureEvidence, FeatureScalar, FeatureValue, Profile
 
 UNKNOWN_WORDS = {"unknown", "unbekannt", "?", "n/a", ""}
+#: the key a profile's sector had when it was a feature; still read as ``sector``
+LEGACY_SECTOR_KEY = "plan.sector"
+#: sector words that mean "not stated: every rule runs"
+ALL_SECTOR_WORDS = UNKNOWN_WORDS | {"all", "alle"}
 TRUE_WORDS = {"true", "yes", "ja", "y", "1", "on", "included", "inklusive"}
 FALSE_WORDS = {"false", "no", "nein", "n", "0", "off", "none", "keine", "kein"}
 
@@ -90,26 +95,66 @@ def coerce(fd: FeatureDef, raw: Any) -> FeatureScalar | None:
     return str(raw)
 
 
+def parse_sector(raw: Any, sectors: Collection[str] | None) -> str | None:
+    """A profile's ``sector`` value: a sector id, or None for not stated ("unknown", "all", empty).
+
+    With ``sectors`` (the ids of rules/sectors.yaml) an id not in it raises ValueError naming the
+    valid ids; without, only the form of the id is checked (the audit checks it again)."""
+    if raw is None:
+        return None
+    if not isinstance(raw, str):
+        raise ValueError(f"expected a sector id, got {raw!r}")
+    s = raw.strip().lower()
+    if s in ALL_SECTOR_WORDS:
+        return None
+    if sectors is not None and s not in sectors:
+        hint = difflib.get_close_matches(s, list(sectors), n=1)
+        raise ValueError(f"unknown sector {raw!r}" + (f" (did you mean {hint[0]!r}?)" if hint else "")
+                         + f"; use one of: {', '.join(sectors)}")
+    if not s.replace("-", "").isalnum():
+        raise ValueError(f"unknown sector {raw!r}; a sector id is one word such as hosting or telecom")
+    return s
+
+
 def build_profile(
     data: Mapping[str, Any],
     vocab: Mapping[str, FeatureDef],
     *,
     origin: str = "profile",
     source: str | None = None,
+    sectors: Collection[str] | None = None,
 ) -> Profile:
-    """Validate a profile mapping against the vocabulary (raises ProfileError naming each key)."""
+    """Validate a profile mapping against the vocabulary (raises ProfileError naming each key).
+
+    ``sectors``: the valid sector ids (``Catalogue.sectors``) to check ``sector:`` against."""
     if not isinstance(data, Mapping):
         raise ProfileError(f"{source or 'profile'}: expected a mapping with a `features:` section")
-    extra = set(data) - {"provider", "plan", "url", "features"}
+    extra = set(data) - {"provider", "plan", "url", "sector", "features"}
     errors: list[str] = []
     if extra:
-        errors.append(f"unknown top-level key(s) {', '.join(sorted(map(str, extra)))} (allowed: provider, plan, url, features)")
+        errors.append(f"unknown top-level key(s) {', '.join(sorted(map(str, extra)))} "
+                      "(allowed: provider, plan, url, sector, features)")
     raw_feats = data.get("features") or {}
     if not isinstance(raw_feats, Mapping):
         errors.append("`features` must be a mapping of feature keys to values")
         raw_feats = {}
+    flat = _flatten(raw_feats)
+    raw_sector = data.get("sector")
+    if LEGACY_SECTOR_KEY in flat and LEGACY_SECTOR_KEY not in vocab:
+        # the sector was once the feature plan.sector: read it as `sector`
+        old = flat.pop(LEGACY_SECTOR_KEY)
+        if raw_sector is None:
+            raw_sector = old
+        elif str(old).strip().lower() != str(raw_sector).strip().lower():
+            errors.append(f"sector {raw_sector!r} and features.{LEGACY_SECTOR_KEY} {old!r} differ "
+                          f"({LEGACY_SECTOR_KEY} is the old spelling of `sector`; keep only `sector:`)")
+    sector: str | None = None
+    try:
+        sector = parse_sector(raw_sector, sectors)
+    except ValueError as exc:
+        errors.append(str(exc))
     feats: dict[str, FeatureValue] = {}
-    for key, raw in _flatten(raw_feats).items():
+    for key, raw in flat.items():
         fd = vocab.get(key)
         if fd is None:
             hint = difflib.get_close_matches(key, list(vocab), n=1)
@@ -130,6 +175,7 @@ def build_profile(
         provider=_opt_str(data.get("provider")),
         plan=_opt_str(data.get("plan")),
         url=_opt_str(data.get("url")),
+        sector=sector,
         features=feats,
     )
 
@@ -138,7 +184,7 @@ def _opt_str(v: Any) -> str | None:
     return None if v is None else str(v)
 
 
-def load_profile(path: str | Path, vocab: Mapping[str, FeatureDef]) -> Profile:
+def load_profile(path: str | Path, vocab: Mapping[str, FeatureDef], sectors: Collection[str] | None = None) -> Profile:
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")
@@ -153,7 +199,7 @@ def load_profile(path: str | Path, vocab: Mapping[str, FeatureDef]) -> Profile:
         raise ProfileError(f"{p}: not valid {'JSON' if p.suffix.lower() == '.json' else 'YAML'} ({first})") from None
     if data is None:
         raise ProfileError(f"{p}: the profile is empty; it needs a `features:` mapping")
-    return build_profile(data, vocab, origin="profile", source=str(p))
+    return build_profile(data, vocab, origin="profile", source=str(p), sectors=sectors)
 
 
 def merge_profiles(base: Profile | None, override: Profile | None) -> Profile | None:
@@ -170,6 +216,7 @@ def merge_profiles(base: Profile | None, override: Profile | None) -> Profile | 
         provider=override.provider or base.provider,
         plan=override.plan or base.plan,
         url=override.url or base.url,
+        sector=override.sector or base.sector,
         features=feats,
     )
 

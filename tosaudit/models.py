@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Lang = Literal["de", "en"]
 LANGS: tuple[Lang, ...] = ("de", "en")
@@ -191,6 +191,9 @@ class Profile(Strict):
     provider: str | None = None
     plan: str | None = None
     url: str | None = None
+    #: what kind of product the contract is for (an id of rules/sectors.yaml); None = not stated,
+    #: every rule runs. Rules written only for other sectors are left out (and listed in the report).
+    sector: str | None = None
     features: dict[str, FeatureValue] = Field(default_factory=dict)
 
     def value(self, key: str) -> FeatureScalar | None:
@@ -272,6 +275,31 @@ class CatalogueInfo(Strict):
     selected: int
 
 
+class SectorInfo(Strict):
+    """The sector the rules were chosen for, and the rules left out because they were written
+    only for other sectors (``applies_to``). Present only when a sector was stated."""
+
+    #: the sector id (rules/sectors.yaml)
+    id: str
+    #: its name in the report language ("web hosting")
+    label: str
+    #: ids of the rules that would have run (language, --select/--ignore) but were written only
+    #: for other sectors, so they were not run
+    skipped_rules: list[str] = Field(default_factory=list)
+    #: how many (= len(skipped_rules))
+    skipped_count: int = 0
+    #: clause-against-clause checks (rules/conflicts.yaml) that could not run because one of
+    #: their sides consists only of left-out rules
+    skipped_conflicts: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _count(self) -> SectorInfo:
+        if self.skipped_count != len(self.skipped_rules):
+            raise ValueError(f"skipped_count {self.skipped_count} differs from the {len(self.skipped_rules)} "
+                             "skipped_rules")
+        return self
+
+
 class Report(Strict):
     schema_version: Literal["1"] = "1"
     tool: str = "tosaudit"
@@ -283,6 +311,9 @@ class Report(Strict):
     pages: int | None = None
     clauses: int
     profile: Profile | None = None
+    #: the sector the rules were chosen for (from --sector or the profile); None = not stated,
+    #: every selected rule ran
+    sector: SectorInfo | None = None
     findings: list[Finding] = Field(default_factory=list)
     problems: list[Problem] = Field(default_factory=list)
 

@@ -27,7 +27,7 @@ import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 import regex
 
@@ -309,8 +309,12 @@ def _yaml_scalar(v: Any) -> str:
     return json.dumps(str(v), ensure_ascii=False)
 
 
-def profile_yaml(profile: Profile, vocab: Mapping[str, FeatureDef], page: str | None = None) -> str:
-    """An editable profile: each found value with its sentence as a comment, the rest as unknown."""
+def profile_yaml(profile: Profile, vocab: Mapping[str, FeatureDef], page: str | None = None,
+                 sectors: Sequence[str] = ()) -> str:
+    """An editable profile: each found value with its sentence as a comment, the rest as unknown.
+
+    The sector is never read from the page (a keyword such as "Glasfaser" or "SIM" on a hosting
+    page would drop the hosting rules); the file asks the user to state it, listing ``sectors``."""
     lines = [
         f"# Product profile proposed by `tosaudit features` from {page or 'a product page'}.",
         "# Check each value against the page, correct what is wrong, fill in what is unknown,",
@@ -320,6 +324,9 @@ def profile_yaml(profile: Profile, vocab: Mapping[str, FeatureDef], page: str | 
     lines.append(f"plan: {_yaml_scalar(profile.plan) if profile.plan else 'null'}")
     if profile.url:
         lines.append(f"url: {_yaml_scalar(profile.url)}")
+    lines.append("# what kind of product this is (not read from the page); rules written only for other")
+    lines.append("# sectors are then left out of the audit:")
+    lines.append(f"# sector: unknown  [{', '.join(sectors) or 'see rules/sectors.yaml'}]")
     lines.append("features:")
     for key, fd in vocab.items():
         fv = profile.features.get(key)
@@ -368,7 +375,7 @@ def cmd_features(args: argparse.Namespace) -> int:
     if not args.plan and _has_plan_table(args.page):
         print(f"{args.page}: the page has a pricing table with several plans; its columns were left out. "
               "Use --plan NAME to read one plan's column.", file=sys.stderr)
-    text = profile_json(profile, sources=args.with_sources) + "\n" if args.format == "json" else profile_yaml(profile, cat.features, args.page)
+    text = profile_json(profile, sources=args.with_sources) + "\n" if args.format == "json" else profile_yaml(profile, cat.features, args.page, list(cat.sectors))
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
         print(f"{args.page}: {len(profile.features)} features -> {args.output}", file=sys.stderr)

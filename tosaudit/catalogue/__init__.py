@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -11,13 +12,13 @@ from typing import Iterable
 import yaml
 from pydantic import ValidationError
 
-from tosaudit.catalogue.schema import Decision, LegalTable, Norm, Rule
-from tosaudit.errors import CatalogueError
+from tosaudit.catalogue.schema import SECTOR_ALL, Decision, LegalTable, Norm, Rule, SectorDef, SectorTable
+from tosaudit.errors import CatalogueError, SectorError
 from tosaudit.models import SEVERITY_ORDER, FeatureDef, LegalRef
 
-__all__ = ["Catalogue", "load_catalogue", "rules_dir", "CatalogueError"]
+__all__ = ["Catalogue", "load_catalogue", "rules_dir", "CatalogueError", "SectorError"]
 
-SPECIAL_FILES = {"legal.yaml", "features.yaml", "conflicts.yaml"}
+SPECIAL_FILES = {"legal.yaml", "features.yaml", "conflicts.yaml", "sectors.yaml"}
 
 
 def rules_dir() -> Path:
@@ -64,6 +65,8 @@ class Catalogue:
     matchers: dict = field(default_factory=dict, repr=False)
     #: clause-against-clause definitions from rules/conflicts.yaml (see tosaudit.conflicts)
     conflicts: list = field(default_factory=list)
+    #: the sector vocabulary from rules/sectors.yaml, by id, in file order
+    sectors: dict[str, SectorDef] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.by_id = {}
@@ -99,6 +102,27 @@ class Catalogue:
                 continue
             out.append(r)
         return out
+
+    def check_sector(self, sector: str, where: str = "--sector") -> str:
+        """``sector`` when it is a sector id of rules/sectors.yaml (or ``all``); else a one-line
+        SectorError naming ``where`` and the valid ids."""
+        s = sector.strip().lower()
+        if s == SECTOR_ALL or s in self.sectors:
+            return s
+        hint = difflib.get_close_matches(s, list(self.sectors), n=1)
+        raise SectorError(f"{where}: unknown sector {sector!r}" + (f" (did you mean {hint[0]!r}?)" if hint else "")
+                          + f"; use one of: {', '.join([*self.sectors, SECTOR_ALL])} ({SECTOR_ALL} = every rule)")
+
+    @staticmethod
+    def split_by_sector(rules: Iterable[Rule], sector: str | None) -> tuple[list[Rule], list[Rule]]:
+        """(rules written for ``sector`` or for every sector, rules written only for other sectors).
+
+        ``None`` or ``all``: every rule is kept."""
+        rules = list(rules)
+        if sector is None or sector == SECTOR_ALL:
+            return rules, []
+        kept = [r for r in rules if r.applies_to_sector(sector)]
+        return kept, [r for r in rules if not r.applies_to_sector(sector)]
 
     @staticmethod
     def max_severity(rule: Rule) -> str:
@@ -199,6 +223,8 @@ def _load(root: Path) -> Catalogue:
                 features[fd.key] = fd
         digest.update(feat_path.read_bytes())
 
+    sectors = _load_sectors(root, errors, digest)
+
     rules: list[Rule] = []
     seen: dict[str, Path] = {}
     for path in sorted(root.rglob("*.yaml")):
@@ -233,7 +259,29 @@ def _load(root: Path) -> Catalogue:
 
     version = f"{__version__}+{digest.hexdigest()[:10]}"
     return Catalogue(rules=rules, norms=norms, decisions=decisions, features=features, root=root, version=version,
-                     conflicts=conflicts)
+                     conflicts=conflicts, sectors=sectors)
+
+
+def _load_sectors(root: Path, errors: list[str], digest) -> dict[str, SectorDef]:
+    """rules/sectors.yaml: the sector vocabulary (optional file; without it no sector is known)."""
+    path = root / "sectors.yaml"
+    if not path.exists():
+        return {}
+    data = _read_yaml(path, errors)
+    if data is None:
+        return {}
+    digest.update(path.read_bytes())
+    try:
+        table = SectorTable.model_validate(data)
+    except ValidationError as exc:
+        errors.extend(_format_validation(path, exc))
+        return {}
+    out: dict[str, SectorDef] = {}
+    for i, sd in enumerate(table.sectors):
+        if sd.id in out:
+            errors.append(f"{path}: sectors[{i}].id: duplicate id {sd.id!r}")
+        out[sd.id] = sd
+    return out
 
 
 def _load_conflicts(root: Path, rule_ids: dict, errors: list[str], digest) -> list:

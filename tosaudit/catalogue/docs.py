@@ -92,7 +92,7 @@ def render_features_md(cat: Catalogue) -> str:
            "A product profile (YAML or JSON, the Streamlit form, or features read from a product page) states what "
            "a plan really offers, in these keys. A key the profile leaves out is *unknown*: rules that need it ask "
            "a question instead of claiming a contradiction.\n",
-           "```yaml\nprovider: Example Hosting\nplan: Start\nfeatures:\n  backup.included: false\n"
+           "```yaml\nprovider: Example Hosting\nplan: Start\nsector: hosting\nfeatures:\n  backup.included: false\n"
            "  export.available: false\n  sla.uptime_pct: 99.9\n```\n",
            f"{len(cat.features)} keys.\n",
            "| key | type | values / unit | label (en) | label (de) | meaning |\n|---|---|---|---|---|---|"]
@@ -107,4 +107,23 @@ def render_features_md(cat: Catalogue) -> str:
     out.append("\n## Which rules use which feature\n")
     for k in sorted(users):
         out.append(f"- `{k}`: {', '.join(f'`{x}`' for x in sorted(users[k]))}")
+    out += render_sectors_md(cat)
     return "\n".join(out).rstrip() + "\n"
+
+
+def render_sectors_md(cat: Catalogue) -> list[str]:
+    """The sector vocabulary (rules/sectors.yaml) and the rules written only for some sectors."""
+    out = ["\n## Sectors\n",
+           "`sector:` in a profile (or `--sector ID`, or the form's select) says what kind of product the "
+           "contract is for. Rules written only for other sectors (their `applies_to`) are then not run, and the "
+           "report lists them; without a sector every rule runs. `--sector all` runs every rule even when the "
+           "profile names a sector.\n",
+           "| id | label (en) | label (de) | meaning | rules left out |",
+           "|---|---|---|---|---|"]
+    for sd in cat.sectors.values():
+        left_out = sum(1 for r in cat.rules if not r.applies_to_sector(sd.id))
+        out.append(f"| `{sd.id}` | {sd.label.en} | {sd.label.de} | {sd.description.en} | {left_out} |")
+    n_all = sum(1 for r in cat.rules if not r.applies_to)
+    out.append(f"\n{n_all} of {len(cat.rules)} rules are written for every sector; the others name their "
+               "sectors in `applies_to` (see [RULES.md](RULES.md), \"written for\").")
+    return out

@@ -62,6 +62,12 @@ def lint_rule(rule: Rule, cat: Catalogue) -> list[str]:
             out.append(f"{where}: decisions[{i}]: unknown decision id {did!r} (see rules/legal.yaml)")
     if not rule.legal_basis:
         out.append(f"{where}: legal_basis: a rule needs at least one legal basis")
+    for i, sector in enumerate(rule.applies_to):
+        if sector not in cat.sectors:
+            known = ", ".join(cat.sectors) or "none"
+            out.append(f"{where}: applies_to[{i}]: unknown sector {sector!r} (known: {known}; see rules/sectors.yaml)")
+        elif sector in rule.applies_to[:i]:
+            out.append(f"{where}: applies_to[{i}]: sector {sector!r} is listed twice")
     for lang in rule.langs:
         try:
             compile_rules([rule], lang)

@@ -208,7 +208,7 @@ class Rule(Strict):
     decisions: list[str] = Field(default_factory=list)
     #: ToS;DR case ids this rule corresponds to (informative)
     tosdr: list[int] = Field(default_factory=list)
-    #: sectors the rule is written for ("hosting", "telecom", "cloud", ...); empty = all
+    #: sectors the rule is written for (ids from rules/sectors.yaml); empty = every sector
     applies_to: list[str] = Field(default_factory=list)
     contradicts: Contradicts | None = None
     message: LocalText
@@ -234,6 +234,34 @@ class Rule(Strict):
     @property
     def langs(self) -> list[str]:
         return list(self.languages or sorted(self.match))
+
+    def applies_to_sector(self, sector: str) -> bool:
+        """Whether the rule is written for ``sector`` (a rule without ``applies_to`` is for every sector)."""
+        return not self.applies_to or sector in self.applies_to
+
+
+# ---------------------------------------------------------------------------- sectors (rules/sectors.yaml)
+
+#: the reserved sector id that means "every rule" (``--sector all``)
+SECTOR_ALL = "all"
+
+
+class SectorDef(Strict):
+    """One kind of product a contract can be for (``applies_to`` of a rule, ``sector`` of a profile)."""
+
+    id: str = Field(pattern=RULE_ID)
+    label: LocalText
+    description: LocalText
+
+    @model_validator(mode="after")
+    def _not_reserved(self) -> SectorDef:
+        if self.id == SECTOR_ALL:
+            raise ValueError(f"the sector id {SECTOR_ALL!r} is reserved (it means: every rule)")
+        return self
+
+
+class SectorTable(Strict):
+    sectors: list[SectorDef] = Field(min_length=1)
 
 
 class Norm(Strict):

@@ -16,6 +16,7 @@ from tosaudit.models import (
     Finding,
     Problem,
     Report,
+    SectorInfo,
     Span,
 )
 
@@ -251,6 +252,19 @@ def summary_text(report: Report) -> str:
     return " · ".join(parts)
 
 
+def sector_text(info: SectorInfo, lang: str) -> str:
+    """``web hosting — 12 rules written only for other sectors were not run: a, b, …`` (one line)."""
+    label = one_line(info.label) or one_line(info.id)
+    if not info.skipped_rules:
+        return t(lang, "sector_all_apply", label=label)
+    key = "sector_skipped_1" if info.skipped_count == 1 else "sector_skipped"
+    out = t(lang, key, label=label, n=info.skipped_count, ids=", ".join(one_line(r) for r in info.skipped_rules))
+    if info.skipped_conflicts:
+        key = "sector_conflicts_1" if len(info.skipped_conflicts) == 1 else "sector_conflicts"
+        out += t(lang, key, n=len(info.skipped_conflicts), ids=", ".join(one_line(x) for x in info.skipped_conflicts))
+    return out
+
+
 def header_facts(report: Report) -> list[tuple[str, str]]:
     """(label, value) lines of the report header, plain text."""
     lang = report.report_language
@@ -278,6 +292,8 @@ def header_facts(report: Report) -> list[tuple[str, str]]:
             ),
         ),
     ]
+    if report.sector is not None:
+        facts.append((t(lang, "sector"), sector_text(report.sector, lang)))
     if report.profile is not None:
         prof = report.profile
         name = " – ".join(x for x in (one_line(prof.provider), one_line(prof.plan)) if x)

@@ -7,7 +7,7 @@ import json
 import socket
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Collection, Mapping
 from urllib.parse import urlsplit
 
 import yaml
@@ -74,7 +74,7 @@ def find_samples(root: Path) -> list[Sample]:
 
 
 def parse_profile(data: bytes | str, vocab: Mapping[str, FeatureDef], *, source: str,
-                  origin: str = "profile") -> Profile:
+                  origin: str = "profile", sectors: Collection[str] | None = None) -> Profile:
     """A profile from the bytes of a YAML or JSON file; ProfileError with a one-line reason."""
     if isinstance(data, bytes):
         try:
@@ -90,7 +90,7 @@ def parse_profile(data: bytes | str, vocab: Mapping[str, FeatureDef], *, source:
         raise ProfileError(f"{source}: not valid YAML or JSON ({first})") from None
     if raw is None:
         raise ProfileError(f"{source}: the profile is empty; it needs a `features:` mapping")
-    return build_profile(raw, vocab, origin=origin, source=source)
+    return build_profile(raw, vocab, origin=origin, source=source, sectors=sectors)
 
 
 def form_value(fd: FeatureDef, value: Any) -> Any:
@@ -108,10 +108,12 @@ def form_profile(
     values: Mapping[str, Any],
     vocab: Mapping[str, FeatureDef],
     base: Profile | None,
+    sector: str | None = None,
 ) -> tuple[Profile, list[tuple[str, str, str]]]:
     """The profile the form describes, and the values that could not be used.
 
-    ``values`` maps a feature key to the widget value (None / "" = unknown; text for numbers).
+    ``values`` maps a feature key to the widget value (None / "" = unknown; text for numbers);
+    ``sector`` is the sector select's value (None = unknown: every rule runs).
     A value equal to the loaded ``base`` profile's keeps its origin and source; a value the
     user changed has origin "form". Returns (profile, [(key, raw, reason)]).
     """
@@ -137,6 +139,7 @@ def form_profile(
         provider=base.provider if base else None,
         plan=base.plan if base else None,
         url=base.url if base else None,
+        sector=sector,
         features=feats,
     )
     return prof, bad

@@ -286,8 +286,12 @@ def plan_findings_html(plan, lang: str) -> str:
         items.append(f'<li>{sev_badge(f.severity, lang)}{kind} {esc1(f.title)} '
                      f'<span class="ta-meta">({where})</span></li>')
     body = "".join(items) or f'<li class="ta-meta">{esc1(t(lang, "cmp_none"))}</li>'
+    sector = ""
+    if plan.sector is not None:
+        sector = (f'<div class="ta-meta" data-sector="{esc1(plan.sector.id)}">'
+                  f'{esc1(rt(lang, "sector"))}: {esc1(c.sector_text(plan.sector, lang))}</div>')
     return (f'<div class="ta-card ta-plancmp" data-kind="plan"><div class="ta-title">{esc1(plan.name)}</div>'
-            f'<ul class="ta-feat">{body}</ul></div>')
+            f'{sector}<ul class="ta-feat">{body}</ul></div>')
 
 
 def problems_html(problems: Sequence[Problem], lang: str) -> str:

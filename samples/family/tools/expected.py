@@ -25,7 +25,7 @@ def current(plan: str) -> tuple[dict, list[dict]]:
     exp = yaml.safe_load((d / "expected.yaml").read_text(encoding="utf-8")) if (d / "expected.yaml").exists() else {}
     contract = exp.get("contract") or ("agb.txt" if (d / "agb.txt").exists() else "terms.txt")
     page = exp.get("product_page") or "product-page.html"
-    r = audit_source(d / contract, product_page=d / page)
+    r = audit_source(d / contract, product_page=d / page, sector=exp.get("sector"))
     items = []
     for f in r.findings:
         if f.severity != "high":
@@ -45,11 +45,16 @@ def key(i: dict) -> tuple:
 
 
 def write(plan: str, exp: dict, items: list[dict]) -> None:
-    lines = [f"# Expected findings for `tosaudit check {exp['contract']} --product-page {exp['product_page']}` (plan {plan}).",
+    sector = f" --sector {exp['sector']}" if exp.get("sector") else ""
+    lines = [f"# Expected findings for `tosaudit check {exp['contract']} --product-page {exp['product_page']}{sector}` "
+             f"(plan {plan}).",
              "# `high` lists EVERY high-severity finding (tests/test_family_samples.py asserts set equality);",
              "# rules by other authors that fire on this sample are listed too. When the catalogue changes,",
              "# review the difference (samples/family/tools/expected.py) and update this list.",
-             f"plan: {exp['plan']}", f"contract: {exp['contract']}", f"product_page: {exp['product_page']}", "high:"]
+             f"plan: {exp['plan']}", f"contract: {exp['contract']}", f"product_page: {exp['product_page']}"]
+    if exp.get("sector"):
+        lines.append(f"sector: {exp['sector']}")
+    lines.append("high:")
     for it in items:
         lines.append("  - " + yaml.safe_dump(it, default_flow_style=True, allow_unicode=True, sort_keys=False,
                                              width=1000).strip())
