@@ -12,6 +12,14 @@ phrases; ``*`` at either end lets the word continue, so ``Datensicherung*`` also
 ``any``, ``all``, ``not``, ``near`` (items within N words). ``unless`` holds exceptions that
 suppress a hit when they match in the same sentence (or the whole clause, with
 ``unless_scope: clause``).
+
+``contradicts.when`` compares the plan's features with constants or with values the pattern
+captured in named groups; a captured amount can be converted to the feature's unit::
+
+    contradicts:
+      when: {feature: term.notice_days, less_than: {capture: n, unit: unit, as: days}}
+
+(``n`` holds the number, ``unit`` the unit word; see :class:`Capture` and :mod:`tosaudit.units`.)
 """
 
 from __future__ import annotations
@@ -124,7 +132,8 @@ class FeatureCond(Strict):
     Three-valued: a feature the profile does not state is *unknown*, and a test on it is
     unknown rather than false. Comparisons read "feature <op> value", e.g.
     ``{feature: sla.uptime_pct, greater_than: {capture: pct}}`` holds when the plan promises
-    more than the clause grants.
+    more than the clause grants. A captured amount with a unit is a range (a month is 28 to 31
+    days): the comparison holds only when it holds for every value of the range.
     """
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
