@@ -230,9 +230,12 @@ def test_capture_spelling_is_validated(ref, needle):
     assert len(e.value.errors()) == 1  # one message, not one per member of the union
 
 
-def test_target_units_are_the_schema_choices():
-    assert set(TARGET_UNITS) >= {"days", "months", "GB", "Mbit/s"}
+def test_every_target_unit_can_be_converted_to_and_spelled_in_a_rule():
+    word = {"hours": "Tage", "days": "Tage", "weeks": "Tage", "months": "Tage", "years": "Tage",
+            "MB": "GB", "GB": "GB", "TB": "GB", "Mbit/s": "Gbit/s"}
+    assert set(word) == set(TARGET_UNITS)
     for t in TARGET_UNITS:
+        assert convert("1", word[t], t) is not None
         FeatureCond.model_validate({"feature": "term.notice_days", "less_than": {"capture": "n", "unit": "u", "as": t}})
 
 

@@ -83,9 +83,12 @@ _TABLE: tuple[tuple[str, UnitDef], ...] = (
     (r"(arbeitstag|bankarbeitstag|geschäftstag|business day)",
      UnitDef("business-day", "duration", "day", 1.4, de=("Arbeitstag", "Arbeitstage"),
              en=("business day", "business days"))),
-    (r"(kalendertag|calendar day|tag|day)", UnitDef("day", "duration", "day", 1.0, de=("Tag", "Tage"), en=("day", "days"))),
-    (r"(stunde|std\b|hour|hrs?\b)", UnitDef("hour", "duration", "day", 1 / 24, de=("Stunde", "Stunden"), en=("hour", "hours"))),
-    (r"((kalender)?woche|(calendar )?week|wks?\b)", UnitDef("week", "duration", "day", 7.0, de=("Woche", "Wochen"), en=("week", "weeks"))),
+    (r"(kalendertag|calendar day|tag|day)",
+     UnitDef("day", "duration", "day", 1.0, de=("Tag", "Tage"), en=("day", "days"))),
+    (r"(stunde|std\b|hour|hrs?\b)",
+     UnitDef("hour", "duration", "day", 1 / 24, de=("Stunde", "Stunden"), en=("hour", "hours"))),
+    (r"((kalender)?woche|(calendar )?week|wks?\b)",
+     UnitDef("week", "duration", "day", 7.0, de=("Woche", "Wochen"), en=("week", "weeks"))),
     (r"((kalender)?monat|(calendar )?month|mon\.?$)",
      UnitDef("month", "duration", "month", 1.0, de=("Monat", "Monate"), en=("month", "months"))),
     (r"(quartal|(calendar )?quarter)",
@@ -95,14 +98,13 @@ _TABLE: tuple[tuple[str, UnitDef], ...] = (
 )
 _COMPILED = tuple((regex.compile(p), u) for p, u in _TABLE)
 
-#: target unit -> (dimension, base, size of the target in its base)
+#: target unit -> (dimension, base, size of the target in its base; for data the power of 1000)
 _TARGETS: dict[str, tuple[str, str, float]] = {
     "hours": ("duration", "day", 1 / 24), "days": ("duration", "day", 1.0), "weeks": ("duration", "day", 7.0),
     "months": ("duration", "month", 1.0), "years": ("duration", "month", 12.0),
     "MB": ("data", "GB", 2), "GB": ("data", "GB", 3), "TB": ("data", "GB", 4),
     "Mbit/s": ("rate", "Mbit/s", 1.0),
 }
-assert set(_TARGETS) == set(TARGET_UNITS)
 
 _WORKDAY_SLACK = 4.0  # calendar days a weekend and public holidays can add to n working days
 _MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)

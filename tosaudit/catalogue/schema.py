@@ -159,7 +159,8 @@ class FeatureCond(Strict):
                 return Capture.model_validate(v)
             except ValidationError as exc:
                 raise ValueError("; ".join(
-                    (".".join(str(p) for p in e["loc"]) + ": " if e["loc"] else "") + e["msg"].removeprefix("Value error, ")
+                    (".".join(str(p) for p in e["loc"]) + ": " if e["loc"] else "")
+                    + e["msg"].removeprefix("Value error, ")
                     for e in exc.errors())) from None
         return v
 
