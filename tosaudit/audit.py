@@ -33,6 +33,7 @@ from tosaudit.models import (
     Span,
 )
 from tosaudit.segment import segment
+from tosaudit.units import unit_name
 
 QUOTE_MAX = 700
 _PLACEHOLDER = regex.compile(r"\{([A-Za-z_][A-Za-z0-9_.]*)\}")
@@ -76,6 +77,20 @@ def parse_captures(raw: Mapping[str, str]) -> dict[str, Any]:
     for k, v in raw.items():
         n = parse_number(v)
         out[k] = n if n is not None else v.strip()
+    return out
+
+
+def unit_pairs(rule: Rule, catalogue: Catalogue) -> dict[str, str]:
+    """{unit group: number group} of the rule: the captures read with a unit in its
+    ``contradicts.when`` and in the clause-against-clause conflicts that use the rule."""
+    out: dict[str, str] = {}
+    if rule.contradicts is not None:
+        for _, ref in rule.contradicts.when.capture_refs():
+            if ref.unit is not None:
+                out.setdefault(ref.unit, ref.capture)
+    for d in getattr(catalogue, "conflicts", None) or []:
+        if d.differ is not None and d.differ.unit and ({rule.id, *rule.aliases} & {*d.first, *d.second}):
+            out.setdefault(d.differ.unit, d.differ.capture)
     return out
 
 
@@ -142,6 +157,7 @@ def build_findings(
 
     vocab = catalogue.features
     out: list[Finding] = []
+    unit_groups: dict[str, dict[str, str]] = {}
     for key in order:
         group = groups[key]
         rule = group[0].rule
@@ -169,6 +185,15 @@ def build_findings(
             "page": clause.page if clause.page is not None else "–",
         }
         ctx.update({k: fmt_value(v, report_lang) for k, v in caps.items()})
+        # the unit word of a number read with its unit, in the report's language, singular or
+        # plural for the number: "{n} {unit}" reads "3 Monate" / "3 months" whatever the clause wrote
+        if rule.id not in unit_groups:
+            unit_groups[rule.id] = unit_pairs(rule, catalogue)
+        for unit_group, number_group in unit_groups[rule.id].items():
+            if isinstance(caps.get(unit_group), str):
+                name = unit_name(caps[unit_group], caps.get(number_group), report_lang)
+                if name is not None:
+                    ctx[unit_group] = name
         if profile:
             ctx.update({k: fmt_value(fv.value, report_lang) for k, fv in profile.features.items()})
 

@@ -23,29 +23,18 @@ from tosaudit.catalogue import Catalogue
 from tosaudit.catalogue.schema import ConflictDef
 from tosaudit.match import RuleHit, parse_number
 from tosaudit.models import Clause, Document, Finding, LegalRef, Profile, Span
+from tosaudit.units import convert
 
-#: unit word (start, lower case) -> days
-_DURATION = (
-    ("kalendertag", 1.0), ("werktag", 1.4), ("arbeitstag", 1.4), ("business day", 1.4), ("working day", 1.4),
-    ("tag", 1.0), ("day", 1.0), ("woche", 7.0), ("week", 7.0), ("monat", 30.0), ("month", 30.0),
-    ("quartal", 90.0), ("quarter", 90.0), ("jahr", 365.0), ("year", 365.0),
-)
 MAX_PER_CONFLICT = 3
 _WS = regex.compile(r"\s+")
 
 
 def duration_days(number: Any, unit: str | None) -> float | None:
-    """("drei", "Monate") -> 90.0; ("14", "Tage") -> 14.0; None when it cannot be read."""
-    n = number if isinstance(number, (int, float)) and not isinstance(number, bool) else parse_number(str(number))
-    if n is None:
-        return None
-    if not unit:
-        return None
-    u = unit.strip().lower()
-    for word, days in _DURATION:
-        if u.startswith(word):
-            return float(n) * days
-    return None
+    """("drei", "Monate") -> 90.0; ("14", "Tage") -> 14.0; None when it cannot be read.
+
+    The nominal value of :func:`tosaudit.units.convert` (a month is 30 days, a year 365)."""
+    a = convert(number, unit, "days")
+    return a.value if a is not None else None
 
 
 @dataclass

@@ -30,6 +30,7 @@ from tosaudit.catalogue.schema import Capture, FeatureCond
 from tosaudit.errors import ProfileError
 from tosaudit.match import parse_number
 from tosaudit.models import FeatureDef, FeatureEvidence, FeatureScalar, FeatureValue, Profile
+from tosaudit.units import Amount, convert, target_name, unit_name
 
 UNKNOWN_WORDS = {"unknown", "unbekannt", "?", "n/a", ""}
 #: the key a profile's sector had when it was a feature; still read as ``sector``
@@ -224,11 +225,29 @@ def merge_profiles(base: Profile | None, override: Profile | None) -> Profile | 
 # ---------------------------------------------------------------------------- conditions
 
 
-def _operand(v: float | Capture | None, captures: Mapping[str, Any]) -> float | None:
+def _number(c: Any) -> float | None:
+    return float(c) if isinstance(c, (int, float)) and not isinstance(c, bool) else None
+
+
+def capture_amount(ref: Capture, captures: Mapping[str, Any]) -> Amount | None:
+    """The captured value of ``ref`` as an amount (converted to ``ref.as_`` when it has a unit);
+    None when the number or the unit word is missing or cannot be read."""
+    n = captures.get(ref.capture)
+    if ref.unit is None:
+        v = _number(n)
+        return Amount(v, v, v, "") if v is not None else None
+    unit_word = captures.get(ref.unit)
+    if n is None or not isinstance(unit_word, str):
+        return None
+    return convert(n, unit_word, ref.as_ or "")
+
+
+def _operand(v: float | Capture | None, captures: Mapping[str, Any]) -> tuple[float, float] | None:
+    """(lowest, highest) value of the operand: a number is exact, a converted period a range."""
     if isinstance(v, Capture):
-        c = captures.get(v.capture)
-        return c if isinstance(c, (int, float)) and not isinstance(c, bool) else None
-    return v
+        a = capture_amount(v, captures)
+        return (a.low, a.high) if a is not None else None
+    return (v, v) if v is not None else None
 
 
 def evaluate(cond: FeatureCond, profile: Profile | None, captures: Mapping[str, Any]) -> bool | None:
@@ -260,11 +279,13 @@ def evaluate(cond: FeatureCond, profile: Profile | None, captures: Mapping[str, 
         if other is None or isinstance(value, (bool, str)):
             return None
         v = float(value)
+        lo, hi = other
+        # a range (a month is 28 to 31 days) must satisfy the test at every point of it
         return {
-            "greater_than": v > other,
-            "less_than": v < other,
-            "at_least": v >= other,
-            "at_most": v <= other,
+            "greater_than": v > hi,
+            "less_than": v < lo,
+            "at_least": v >= hi,
+            "at_most": v <= lo,
         }[op]
     raise AssertionError("unreachable")  # pragma: no cover
 
@@ -282,14 +303,32 @@ def describe(cond: FeatureCond, vocab: Mapping[str, FeatureDef], lang: str, capt
         if raw is None:
             continue
         if isinstance(raw, Capture):
-            val = captures.get(raw.capture, "?")
-            shown = fmt_value(val, lang)
+            shown = _describe_capture(raw, captures, lang)
         elif isinstance(raw, list):
             shown = ", ".join(fmt_value(x, lang) for x in raw)
         else:
             shown = fmt_value(raw, lang)
         return f"{label} {sym} {shown}"
     return label
+
+
+def _describe_capture(ref: Capture, captures: Mapping[str, Any], lang: str) -> str:
+    """"6 Wochen (42 Tage)", "1 month (28–31 days)", "99,5"; "?" when nothing was captured."""
+    val = captures.get(ref.capture, "?")
+    if ref.unit is None:
+        return fmt_value(val, lang)
+    word = captures.get(ref.unit)
+    name = unit_name(word, val, lang) if isinstance(word, str) else None
+    shown = f"{fmt_value(val, lang)} {name or word or '?'}"
+    a = capture_amount(ref, captures)
+    if a is None:
+        return shown
+    target = target_name(a.unit, lang)
+    if a.low == a.high:
+        conv = f"{fmt_value(round(a.low, 2), lang)} {target}"
+    else:
+        conv = f"{fmt_value(round(a.low, 2), lang)}–{fmt_value(round(a.high, 2), lang)} {target}"
+    return shown if name and conv == f"{fmt_value(val, lang)} {name}" else f"{shown} ({conv})"
 
 
 def fmt_value(v: Any, lang: str) -> str:

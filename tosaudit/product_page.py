@@ -14,7 +14,8 @@ is held against the ``cues`` of each feature in ``rules/features.yaml``::
 
 ``{NUM}`` stands for a number as people write it ("99,9", "12", "zwölf", "one"); with
 ``value: number`` the named group ``n`` is read with :func:`tosaudit.match.parse_number` and the
-group ``unit`` converts it to the feature's unit (TB -> GB, Jahre -> months, Wochen -> days).
+group ``unit`` converts it to the feature's unit (TB -> GB, Jahre -> months, Wochen -> days;
+:func:`tosaudit.units.convert`, nominal values).
 A cue whose value is ``false`` is not subject to ``exclude`` ("Backup nicht enthalten" says
 no backup). The first sentence that sets a feature wins; each value keeps its sentence as
 ``source`` so the user can check it.
@@ -34,19 +35,12 @@ import regex
 from tosaudit.features import coerce
 from tosaudit.match import parse_number
 from tosaudit.models import Document, FeatureDef, FeatureValue, Profile
+from tosaudit.units import convert
 
 NUM = (r"(?P<n>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?|ein(?:en|em|er|e)?|eins|zwei|drei|vier|fünf|sechs|"
        r"zwölf|achtzehn|vierundzwanzig|sechsunddreißig|one|two|three|four|five|six|twelve|eighteen|"
        r"twenty-four|thirty-six|an?)")
 
-#: unit words -> (unit family, factor to the base unit of the family)
-_UNITS: list[tuple[str, str, float]] = [
-    (r"^(gbit|gbps)", "Mbit/s", 1000.0), (r"^(mbit|mbps)", "Mbit/s", 1.0),
-    (r"^tb", "GB", 1000.0), (r"^gb", "GB", 1.0), (r"^mb", "GB", 0.001),
-    (r"^(jahr|year)", "time", 365.0), (r"^(monat|month|mon\.)", "time", 30.0),
-    (r"^(woche|week)", "time", 7.0), (r"^(tag|day)", "time", 1.0),
-]
-_TIME_BASE = {"days": 1.0, "months": 30.0, "years": 365.0}
 _PROVIDER = regex.compile(r"\b((?:[A-ZÄÖÜ][\w&.-]*[ \t]+){0,3}[A-ZÄÖÜ][\w&.-]*[ \t]+(?:GmbH & Co\. KG|GmbH|AG|UG|SE|KG|"
                           r"Ltd\.?|Inc\.?|LLC|Limited))")
 _WS = regex.compile(r"\s+")
@@ -100,19 +94,14 @@ def compile_cues(vocab: Mapping[str, FeatureDef]) -> list[_FeatureCues]:
 
 
 def _convert(n: float, unit_word: str | None, fd: FeatureDef) -> float | None:
+    """The number in the feature's unit (nominal: a month is 30 days, 1 TB 1000 GB); unchanged
+    when the page gives no unit, the feature has none, or the word is not a unit of its kind."""
     if not unit_word or not fd.unit:
         return n
-    u = unit_word.strip().lower()
-    for pat, family, factor in _UNITS:
-        if regex.match(pat, u):
-            if family in ("GB", "Mbit/s"):
-                return n * factor if fd.unit == family else n
-            base = _TIME_BASE.get(fd.unit)
-            if base is None:
-                return n
-            v = n * factor / base
-            return round(v) if fd.type == "int" else v
-    return n
+    a = convert(n, unit_word, fd.unit)
+    if a is None:
+        return n
+    return round(a.value) if fd.type == "int" else a.value
 
 
 def _value_of(cue: _Cue, m: Any, fd: FeatureDef) -> Any:

@@ -3,7 +3,8 @@
 fail: must fire (and cover ``span`` when given); pass: must not fire; todo_fail / todo_pass:
 known misses and false alarms, reported as expected failures and flagged when they start to
 work (strict xfail, as semgrep's ``todoruleid``). An example with a ``profile`` also checks
-whether the finding is a contradiction.
+whether the finding is a contradiction. An example that fires must capture unit words that
+:mod:`tosaudit.units` can read, for every capture the rule compares with a unit.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from tosaudit.catalogue import Catalogue
 from tosaudit.catalogue.schema import Example, Rule
 from tosaudit.features import build_profile
 from tosaudit.models import Document, SourceInfo
+from tosaudit.units import unit_of
 
 
 @dataclass
@@ -75,6 +77,14 @@ def run_case(case: Case, cat: Catalogue) -> tuple[bool, str]:
         if not covered:
             shown = [s.text for f in fs for s in f.spans]
             return False, f"fired, but not on {ex.span!r} (matched {shown})"
+    if fired and case.rule.contradicts is not None:
+        # a unit word the pattern captures but tosaudit/units.py cannot read would leave the
+        # comparison undecided in every real contract: the example says so
+        for _, ref in case.rule.contradicts.when.capture_refs():
+            for f in fs:
+                word = f.captures.get(ref.unit) if ref.unit else None
+                if isinstance(word, str) and unit_of(word) is None:
+                    return False, f"unit word {word!r} (group {ref.unit!r}) is not a unit tosaudit/units.py knows"
     if fired and ex.contradiction is not None:
         is_con = any(f.kind == "contradiction" for f in fs)
         if is_con != ex.contradiction:

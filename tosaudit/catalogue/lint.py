@@ -90,11 +90,26 @@ def lint_rule(rule: Rule, cat: Catalogue) -> list[str]:
         for k in rule.contradicts.when.features():
             if k not in cat.features:
                 out.append(f"{where}: contradicts.when: unknown feature key {k!r} (see rules/features.yaml)")
-        for cap in rule.contradicts.when.captures():
+        named: dict[str, str] = {}  # group -> what the condition reads from it
+        for _, ref in rule.contradicts.when.capture_refs():
+            named.setdefault(ref.capture, "capture")
+            if ref.unit is not None:
+                named.setdefault(ref.unit, "unit")
+        for cap, what in named.items():
             for lang in rule.langs:
                 if cap not in group_names(rule, lang):
-                    out.append(f"{where}: contradicts.when: capture {cap!r} is not a named group "
+                    out.append(f"{where}: contradicts.when: {what} {cap!r} is not a named group "
                                f"(?P<{cap}>...) in match.{lang}")
+        for feature, ref in rule.contradicts.when.capture_refs():
+            fd = cat.features.get(feature)
+            if ref.as_ is None or fd is None:
+                continue
+            if fd.unit is None:
+                out.append(f"{where}: contradicts.when: {feature} has no unit in rules/features.yaml; "
+                           f"a capture converted to {ref.as_!r} cannot be compared with it")
+            elif fd.unit != ref.as_:
+                out.append(f"{where}: contradicts.when: capture {ref.capture!r} is converted to {ref.as_!r}, "
+                           f"but {feature} is in {fd.unit!r} (use as: {fd.unit})")
     allowed = BUILTIN_PLACEHOLDERS | all_groups | set(cat.features)
     texts = {"message": rule.message, "why": rule.why, "ask": rule.ask}
     if rule.contradicts is not None:

@@ -12,13 +12,21 @@ phrases; ``*`` at either end lets the word continue, so ``Datensicherung*`` also
 ``any``, ``all``, ``not``, ``near`` (items within N words). ``unless`` holds exceptions that
 suppress a hit when they match in the same sentence (or the whole clause, with
 ``unless_scope: clause``).
+
+``contradicts.when`` compares the plan's features with constants or with values the pattern
+captured in named groups; a captured amount can be converted to the feature's unit::
+
+    contradicts:
+      when: {feature: term.notice_days, less_than: {capture: n, unit: unit, as: days}}
+
+(``n`` holds the number, ``unit`` the unit word; see :class:`Capture` and :mod:`tosaudit.units`.)
 """
 
 from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from tosaudit.models import (
     Category,
@@ -86,9 +94,36 @@ Near.model_rebuild()
 
 
 class Capture(Strict):
-    """Refers to a value captured by a named group ``(?P<name>...)`` of the clause pattern."""
+    """Refers to a value captured by a named group ``(?P<name>...)`` of the clause pattern.
+
+    ``{capture: days}`` compares the captured number as it is. With a unit,
+    ``{capture: n, unit: unit, as: days}`` reads the unit word from the group ``unit`` ("Wochen",
+    "Monaten", "business days", "TB") and converts the number to ``as`` (the feature's unit)
+    before comparing (:mod:`tosaudit.units`: a month is 28 to 31 days, and a test holds only
+    when it holds for every length the period can have). A unit word that cannot be read leaves
+    the test undecided, like a feature the profile does not state.
+    """
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     capture: str
+    #: the named group holding the unit word of the captured number
+    unit: str | None = None
+    #: the unit to convert to: hours, days, weeks, months, years, MB, GB, TB, Mbit/s
+    as_: str | None = Field(default=None, alias="as")
+
+    @model_validator(mode="after")
+    def _unit_pair(self) -> Capture:
+        from tosaudit.units import TARGET_UNITS
+
+        if (self.unit is None) != (self.as_ is None):
+            raise ValueError("a capture with a unit needs both `unit` (the group holding the unit word) and "
+                             "`as` (the unit to convert to), e.g. {capture: n, unit: unit, as: days}")
+        if self.as_ is not None and self.as_ not in TARGET_UNITS:
+            raise ValueError(f"as: unknown unit {self.as_!r}; use one of {', '.join(TARGET_UNITS)}")
+        if self.unit is not None and self.unit == self.capture:
+            raise ValueError("unit and capture must be two different groups (the number and its unit word)")
+        return self
 
 
 class FeatureCond(Strict):
@@ -97,7 +132,8 @@ class FeatureCond(Strict):
     Three-valued: a feature the profile does not state is *unknown*, and a test on it is
     unknown rather than false. Comparisons read "feature <op> value", e.g.
     ``{feature: sla.uptime_pct, greater_than: {capture: pct}}`` holds when the plan promises
-    more than the clause grants.
+    more than the clause grants. A captured amount with a unit is a range (a month is 28 to 31
+    days): the comparison holds only when it holds for every value of the range.
     """
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
@@ -112,6 +148,21 @@ class FeatureCond(Strict):
     less_than: float | Capture | None = None
     at_least: float | Capture | None = None
     at_most: float | Capture | None = None
+
+    @field_validator("greater_than", "less_than", "at_least", "at_most", mode="before")
+    @classmethod
+    def _capture_operand(cls, v: Any) -> Any:
+        # a mapping is a capture: validate it here, so that a mistake gives one message about the
+        # capture rather than one per member of the union (number or capture)
+        if isinstance(v, dict):
+            try:
+                return Capture.model_validate(v)
+            except ValidationError as exc:
+                raise ValueError("; ".join(
+                    (".".join(str(p) for p in e["loc"]) + ": " if e["loc"] else "")
+                    + e["msg"].removeprefix("Value error, ")
+                    for e in exc.errors())) from None
+        return v
 
     @model_validator(mode="after")
     def _shape(self) -> FeatureCond:
@@ -140,14 +191,15 @@ class FeatureCond(Strict):
             out.extend(c.features())
         return out
 
-    def captures(self) -> list[str]:
-        out: list[str] = []
+    def capture_refs(self) -> list[tuple[str, Capture]]:
+        """(feature, capture) for every comparison with a captured value."""
+        out: list[tuple[str, Capture]] = []
         for k in ("greater_than", "less_than", "at_least", "at_most"):
             v = getattr(self, k)
             if isinstance(v, Capture):
-                out.append(v.capture)
+                out.append((self.feature or "", v))
         for c in (self.any or []) + (self.all or []):
-            out.extend(c.captures())
+            out.extend(c.capture_refs())
         return out
 
 
