@@ -33,7 +33,18 @@ def scratch(tmp_path: Path) -> Path:
     shutil.copy(rules_dir() / "features.yaml", root / "features.yaml")
     (root / "data").mkdir()
     shutil.copy(rules_dir() / "data" / "backup-duty-shifted.yaml", root / "data" / "backup-duty-shifted.yaml")
+    _copy_shared_pieces(root, "backup-duty-shifted")
     return root
+
+
+def _copy_shared_pieces(root: Path, rule_id: str) -> None:
+    """rules/patterns.yaml with only the named patterns and trees the rule uses (so none is unused)."""
+    shared = load_catalogue().patterns
+    used = {(kind, name) for kind, name, _ in shared.used_in(rule_id)}
+    data = yaml.safe_load((rules_dir() / "patterns.yaml").read_text(encoding="utf-8"))
+    keep = {section: {n: v for n, v in (data.get(section) or {}).items() if (section[:-1], n) in used}
+            for section in ("patterns", "trees")}
+    (root / "patterns.yaml").write_text(yaml.safe_dump(keep, allow_unicode=True), encoding="utf-8")
 
 
 def _edit(path: Path, fn) -> None:

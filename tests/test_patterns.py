@@ -251,3 +251,26 @@ def test_lint_reports_pieces_no_rule_uses(scratch: Path):
         f"{where}: trees.spare-tree.en: never used by a rule (use it as {{use: spare-tree}} as a node in a en tree, "
         "or remove it)",
     ]
+
+
+# ---------------------------------------------------------------------------- the bundled catalogue
+
+
+def test_the_bundled_catalogue_expands_every_reference():
+    cat = load_catalogue()
+    assert cat.patterns is not None and cat.patterns.patterns and cat.patterns.trees
+    for r in cat.rules:
+        trees = list(r.match.values()) + [u for us in r.unless.values() for u in us]
+        for t in trees:
+            for p in _leaves(t):
+                assert "{{" not in p, (r.id, p)
+                regex.compile(p, FLAGS)
+
+
+def test_the_terms_change_rules_share_one_tree():
+    cat = load_catalogue()
+    one, two = cat.by_id["terms-change-unilateral"], cat.by_id["terms-change-without-notice"]
+    for lang in ("de", "en"):
+        assert two.match[lang].all[0] == one.match[lang]
+    assert "{{power}}" in Path(cat.patterns.path).read_text(encoding="utf-8")
+    assert cat.patterns.users("tree", "terms-change") == ["terms-change-unilateral", "terms-change-without-notice"]
