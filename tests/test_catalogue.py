@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tosaudit.catalogue import load_catalogue, rules_dir
+from tosaudit.catalogue import load_catalogue
 from tosaudit.catalogue.lint import lint
 from tosaudit.errors import CatalogueError
 
@@ -23,18 +23,6 @@ def test_every_rule_cites_resolvable_norms():
     cat = load_catalogue()
     for r in cat.rules:
         assert r.legal_basis and all(n in cat.norms for n in r.legal_basis), r.id
-
-
-@pytest.fixture
-def scratch(tmp_path: Path) -> Path:
-    root = tmp_path / "rules"
-    root.mkdir()
-    shutil.copy(rules_dir() / "legal.yaml", root / "legal.yaml")
-    shutil.copy(rules_dir() / "features.yaml", root / "features.yaml")
-    shutil.copy(rules_dir() / "sectors.yaml", root / "sectors.yaml")
-    (root / "data").mkdir()
-    shutil.copy(rules_dir() / "data" / "backup-duty-shifted.yaml", root / "data" / "backup-duty-shifted.yaml")
-    return root
 
 
 def _edit(path: Path, fn) -> None:

@@ -4,14 +4,13 @@ and the report says which ones. Without a sector every rule runs, as before."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 
 from tosaudit.api import audit_text
-from tosaudit.catalogue import load_catalogue, rules_dir
+from tosaudit.catalogue import load_catalogue
 from tosaudit.catalogue.lint import lint
 from tosaudit.cli import main
 from tosaudit.errors import CatalogueError, ProfileError, SectorError
@@ -48,17 +47,6 @@ def test_vocabulary_holds_every_applies_to_value():
     assert used and used <= set(CAT.sectors)
     for sd in CAT.sectors.values():
         assert sd.label.de and sd.label.en and sd.description.de and sd.description.en
-
-
-@pytest.fixture
-def scratch(tmp_path: Path) -> Path:
-    root = tmp_path / "rules"
-    root.mkdir()
-    for name in ("legal.yaml", "features.yaml", "sectors.yaml"):
-        shutil.copy(rules_dir() / name, root / name)
-    (root / "data").mkdir()
-    shutil.copy(rules_dir() / "data" / "backup-duty-shifted.yaml", root / "data" / "backup-duty-shifted.yaml")
-    return root
 
 
 def _edit(path: Path, fn) -> None:

@@ -177,6 +177,8 @@ def cmd_rules(args: argparse.Namespace) -> int:
             raise UsageError(f"unknown rule {args.id!r}; `tosaudit rules list` shows the ids")
         r = cat.by_id[args.id]
         print(Path(r.path).read_text(encoding="utf-8") if r.path else r.model_dump_json(indent=2))
+        if cat.patterns is not None and cat.patterns.used_in(r.id):
+            print(_shared_pieces(cat, r.id))
         return EXIT_OK
     if args.action == "lint":
         from tosaudit.catalogue.lint import lint
@@ -222,6 +224,20 @@ def cmd_rules(args: argparse.Namespace) -> int:
         print(f"{n_ok} passed, {n_bad} failed, {n_todo} known (todo), {len(problems)} lint problems")
         return EXIT_FINDINGS if (n_bad or problems) else EXIT_OK
     raise UsageError(f"unknown action {args.action!r}")  # pragma: no cover
+
+
+def _shared_pieces(cat, rule_id: str) -> str:
+    """`rules show`: the named patterns and shared trees the rule uses, as YAML comments."""
+    sp = cat.patterns
+    langs: dict[tuple[str, str], list[str]] = {}
+    for kind, name, lang in sp.used_in(rule_id):
+        langs.setdefault((kind, name), []).append(lang)
+    lines = [f"# named pieces this rule uses (rules/{sp.path.name}; expanded when the catalogue is loaded):"]
+    for (kind, name), ls in sorted(langs.items(), key=lambda kv: (kv[0][0] != "tree", kv[0][1])):
+        item = (sp.trees if kind == "tree" else sp.patterns)[name]
+        shown = f"tree {name}" if kind == "tree" else f"{{{{{name}}}}}"
+        lines.append(f"#   {shown} ({', '.join(sorted(ls))}): {item.description}")
+    return "\n".join(lines)
 
 
 def cmd_docs(args: argparse.Namespace) -> int:

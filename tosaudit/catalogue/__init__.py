@@ -12,13 +12,14 @@ from typing import Iterable
 import yaml
 from pydantic import ValidationError
 
+from tosaudit.catalogue.patterns import SharedPatterns
 from tosaudit.catalogue.schema import SECTOR_ALL, Decision, LegalTable, Norm, Rule, SectorDef, SectorTable
 from tosaudit.errors import CatalogueError, SectorError
 from tosaudit.models import SEVERITY_ORDER, FeatureDef, LegalRef
 
 __all__ = ["Catalogue", "load_catalogue", "rules_dir", "CatalogueError", "SectorError"]
 
-SPECIAL_FILES = {"legal.yaml", "features.yaml", "conflicts.yaml", "sectors.yaml"}
+SPECIAL_FILES = {"legal.yaml", "features.yaml", "conflicts.yaml", "sectors.yaml", "patterns.yaml"}
 
 
 def rules_dir() -> Path:
@@ -67,6 +68,8 @@ class Catalogue:
     conflicts: list = field(default_factory=list)
     #: the sector vocabulary from rules/sectors.yaml, by id, in file order
     sectors: dict[str, SectorDef] = field(default_factory=dict)
+    #: named patterns and shared trees from rules/patterns.yaml (tosaudit.catalogue.patterns)
+    patterns: SharedPatterns | None = None
 
     def __post_init__(self) -> None:
         self.by_id = {}
@@ -224,6 +227,7 @@ def _load(root: Path) -> Catalogue:
         digest.update(feat_path.read_bytes())
 
     sectors = _load_sectors(root, errors, digest)
+    shared = _load_patterns(root, errors, digest)
 
     rules: list[Rule] = []
     seen: dict[str, Path] = {}
@@ -234,10 +238,15 @@ def _load(root: Path) -> Catalogue:
         if data is None:
             continue
         digest.update(path.relative_to(root).as_posix().encode())
-        digest.update(path.read_bytes())
+        raw = path.read_bytes()
+        digest.update(raw)
         if not isinstance(data, dict):
             errors.append(f"{path}: (top): a rule file holds one mapping (id, title, match, ...)")
             continue
+        if b"{{" in raw or b"use:" in raw:  # {{name}} and {use: name} from rules/patterns.yaml
+            data = shared.expand_rule(data, path, errors)
+            if data is None:
+                continue
         try:
             rule = Rule.model_validate(data)
         except ValidationError as exc:
@@ -259,7 +268,7 @@ def _load(root: Path) -> Catalogue:
 
     version = f"{__version__}+{digest.hexdigest()[:10]}"
     return Catalogue(rules=rules, norms=norms, decisions=decisions, features=features, root=root, version=version,
-                     conflicts=conflicts, sectors=sectors)
+                     conflicts=conflicts, sectors=sectors, patterns=shared)
 
 
 def _load_sectors(root: Path, errors: list[str], digest) -> dict[str, SectorDef]:
@@ -282,6 +291,19 @@ def _load_sectors(root: Path, errors: list[str], digest) -> dict[str, SectorDef]
             errors.append(f"{path}: sectors[{i}].id: duplicate id {sd.id!r}")
         out[sd.id] = sd
     return out
+
+
+def _load_patterns(root: Path, errors: list[str], digest) -> SharedPatterns:
+    """rules/patterns.yaml: named patterns and shared trees (optional file)."""
+    path = root / "patterns.yaml"
+    if not path.exists():
+        return SharedPatterns(path=path)
+    n = len(errors)
+    data = _read_yaml(path, errors)
+    if len(errors) > n:  # not readable or not YAML (reported): skip the rules that use it
+        return SharedPatterns(path=path, broken=True)
+    digest.update(path.read_bytes())
+    return SharedPatterns.load(path, data, errors)
 
 
 def _load_conflicts(root: Path, rule_ids: dict, errors: list[str], digest) -> list:

@@ -73,7 +73,30 @@ def render_rules_md(cat: Catalogue) -> str:
                     extra += f", {len(ex.todo_pass)} known false alarms" if ex.todo_pass else ""
                     counts.append(f"{lang}: {len(ex.fail)} must fire, {len(ex.pass_)} must not{extra}")
             out.append(f"*Examples:* {'; '.join(counts)}. *Source:* `{_relpath(r.path, cat)}`\n")
+    out.extend(_shared_md(cat))
     return "\n".join(out).rstrip() + "\n"
+
+
+def _shared_md(cat: Catalogue) -> list[str]:
+    """The named patterns and shared trees of rules/patterns.yaml and the rules that use them."""
+    sp = cat.patterns
+    if sp is None or not (sp.patterns or sp.trees):
+        return []
+    out = ["## Shared patterns\n",
+           "Named pieces of `rules/patterns.yaml`, written once and used by several rules: a regex uses a pattern "
+           "as `{{name}}` (in the language of its tree), a node `{use: name}` stands for a shared tree. A change "
+           "to a piece changes every rule listed beside it.\n",
+           "| piece | languages | used by | what it matches |\n|---|---|---|---|"]
+    for kind, items in (("pattern", sp.patterns), ("tree", sp.trees)):
+        for name in sorted(items):
+            item = items[name]
+            langs = ", ".join(lang for lang in ("de", "en") if getattr(item, lang) is not None)
+            shown = f"`{{{{{name}}}}}`" if kind == "pattern" else f"tree `{name}`"
+            users = ", ".join(f"[`{r}`](#{r})" for r in sp.users(kind, name)) or "–"
+            desc = item.description.replace("|", "\\|")
+            out.append(f"| {shown} | {langs} | {users} | {desc} |")
+    out.append("")
+    return out
 
 
 def _relpath(path: str | None, cat: Catalogue) -> str:

@@ -143,4 +143,7 @@ def lint(cat: Catalogue) -> list[str]:
     for r in cat.rules:
         out.extend(lint_rule(r, cat))
     out.extend(lint_conflicts(cat))
+    if cat.patterns is not None:  # rules/patterns.yaml
+        out.extend(cat.patterns.compile_problems())
+        out.extend(cat.patterns.unused())
     return out
