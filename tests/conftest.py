@@ -14,14 +14,27 @@ from tosaudit.catalogue import load_catalogue, rules_dir
 @pytest.fixture
 def scratch(tmp_path: Path) -> Path:
     """A one-rule catalogue (backup-duty-shifted) with the real tables, to edit in a test."""
+    return make_scratch(tmp_path, "data/backup-duty-shifted.yaml")
+
+
+def make_scratch(tmp_path: Path, rule: str) -> Path:
+    """A catalogue of the real tables and one real rule (``topic/id.yaml``) with the shared
+    pieces it uses, under ``tmp_path/rules``."""
     root = tmp_path / "rules"
     root.mkdir()
     for name in ("legal.yaml", "features.yaml", "sectors.yaml"):
         shutil.copy(rules_dir() / name, root / name)
-    (root / "data").mkdir()
-    shutil.copy(rules_dir() / "data" / "backup-duty-shifted.yaml", root / "data" / "backup-duty-shifted.yaml")
-    copy_shared_pieces(root, "backup-duty-shifted")
+    (root / rule).parent.mkdir(parents=True)
+    shutil.copy(rules_dir() / rule, root / rule)
+    copy_shared_pieces(root, Path(rule).stem)
     return root
+
+
+def edit_yaml(path: Path, fn) -> None:
+    """Load a YAML file, let ``fn`` change the data in place, write it back."""
+    d = yaml.safe_load(path.read_text(encoding="utf-8"))
+    fn(d)
+    path.write_text(yaml.safe_dump(d, allow_unicode=True), encoding="utf-8")
 
 
 def copy_shared_pieces(root: Path, rule_id: str) -> None:

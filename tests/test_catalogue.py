@@ -6,8 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-import yaml
 
+from conftest import edit_yaml
 from tosaudit.catalogue import load_catalogue
 from tosaudit.catalogue.lint import lint
 from tosaudit.errors import CatalogueError
@@ -25,15 +25,9 @@ def test_every_rule_cites_resolvable_norms():
         assert r.legal_basis and all(n in cat.norms for n in r.legal_basis), r.id
 
 
-def _edit(path: Path, fn) -> None:
-    d = yaml.safe_load(path.read_text(encoding="utf-8"))
-    fn(d)
-    path.write_text(yaml.safe_dump(d, allow_unicode=True), encoding="utf-8")
-
-
 def test_unknown_key_names_file_and_key(scratch: Path):
     f = scratch / "data" / "backup-duty-shifted.yaml"
-    _edit(f, lambda d: d.__setitem__("severty", "high"))
+    edit_yaml(f, lambda d: d.__setitem__("severty", "high"))
     with pytest.raises(CatalogueError) as e:
         load_catalogue(scratch)
     assert any(str(f) in p and "severty" in p for p in e.value.problems)
@@ -65,7 +59,7 @@ def test_lint_finds_unknown_norm_feature_placeholder_bad_regex(scratch: Path):
         d["match"]["en"] = {"regex": "(unclosed"}
         d["examples"]["en"]["pass"] = d["examples"]["en"]["pass"][:1]
 
-    _edit(f, break_it)
+    edit_yaml(f, break_it)
     problems = lint(load_catalogue(scratch))
     joined = "\n".join(problems)
     assert "legal_basis[3]: unknown norm id 'BGB-999'" in joined
@@ -79,7 +73,7 @@ def test_lint_finds_unknown_norm_feature_placeholder_bad_regex(scratch: Path):
 def test_lint_rejects_a_wildcard_inside_a_term(scratch: Path):
     """'externe* Websites' never matches anything: the '*' only works at a term's ends."""
     f = scratch / "data" / "backup-duty-shifted.yaml"
-    _edit(f, lambda d: d["unless"].setdefault("en", []).append({"terms": ["third* party sites", "backup*"]}))
+    edit_yaml(f, lambda d: d["unless"].setdefault("en", []).append({"terms": ["third* party sites", "backup*"]}))
     problems = lint(load_catalogue(scratch))
     assert any("'third* party sites' has a '*' inside" in p and "unless.en[" in p for p in problems), problems
     assert not any("'backup*'" in p for p in problems)

@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
-import yaml
 
+from conftest import edit_yaml
 from tosaudit.api import audit_text
 from tosaudit.catalogue import load_catalogue
 from tosaudit.catalogue.lint import lint
@@ -49,16 +49,10 @@ def test_vocabulary_holds_every_applies_to_value():
         assert sd.label.de and sd.label.en and sd.description.de and sd.description.en
 
 
-def _edit(path: Path, fn) -> None:
-    d = yaml.safe_load(path.read_text(encoding="utf-8"))
-    fn(d)
-    path.write_text(yaml.safe_dump(d, allow_unicode=True), encoding="utf-8")
-
-
 def test_lint_rejects_an_unknown_sector_naming_file_and_key(scratch: Path):
     f = scratch / "data" / "backup-duty-shifted.yaml"
     assert lint(load_catalogue(scratch)) == []
-    _edit(f, lambda d: d.__setitem__("applies_to", ["hosting", "webhosting", "hosting"]))
+    edit_yaml(f, lambda d: d.__setitem__("applies_to", ["hosting", "webhosting", "hosting"]))
     problems = lint(load_catalogue(scratch))
     assert any(p.startswith(str(f)) and "applies_to[1]: unknown sector 'webhosting'" in p
                and "rules/sectors.yaml" in p for p in problems), problems
@@ -68,14 +62,14 @@ def test_lint_rejects_an_unknown_sector_naming_file_and_key(scratch: Path):
 
 def test_sectors_file_is_validated(scratch: Path):
     s = scratch / "sectors.yaml"
-    _edit(s, lambda d: d["sectors"].append(dict(d["sectors"][0])))
+    edit_yaml(s, lambda d: d["sectors"].append(dict(d["sectors"][0])))
     with pytest.raises(CatalogueError) as e:
         load_catalogue(scratch)
     assert any(str(s) in p and "duplicate id 'hosting'" in p for p in e.value.problems)
-    _edit(s, lambda d: d.__setitem__("sectors", [{**d["sectors"][0], "id": "all"}]))
+    edit_yaml(s, lambda d: d.__setitem__("sectors", [{**d["sectors"][0], "id": "all"}]))
     with pytest.raises(CatalogueError, match="reserved"):
         load_catalogue(scratch)
-    _edit(s, lambda d: d["sectors"][0].pop("description"))
+    edit_yaml(s, lambda d: d["sectors"][0].pop("description"))
     with pytest.raises(CatalogueError) as e:
         load_catalogue(scratch)
     assert any(str(s) in p and "description" in p for p in e.value.problems)

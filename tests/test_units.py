@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import calendar
-import shutil
 from datetime import date
 from pathlib import Path
 
 import pytest
-import yaml
 from pydantic import ValidationError
 
+from conftest import edit_yaml, make_scratch
 from tosaudit.api import audit_text
-from tosaudit.catalogue import CatalogueError, load_catalogue, rules_dir
+from tosaudit.catalogue import CatalogueError, load_catalogue
 from tosaudit.catalogue.examples import Case, run_case
 from tosaudit.catalogue.lint import lint
 from tosaudit.catalogue.schema import Example, FeatureCond
@@ -244,23 +243,12 @@ def test_every_target_unit_can_be_converted_to_and_spelled_in_a_rule():
 
 @pytest.fixture
 def scratch(tmp_path: Path) -> Path:
-    root = tmp_path / "rules"
-    (root / "product").mkdir(parents=True)
-    shutil.copy(rules_dir() / "legal.yaml", root / "legal.yaml")
-    shutil.copy(rules_dir() / "features.yaml", root / "features.yaml")
-    shutil.copy(rules_dir() / "product" / "notice-period-vs-promise.yaml", root / "product" / "notice-period-vs-promise.yaml")
-    return root
-
-
-def _edit(path: Path, fn) -> None:
-    d = yaml.safe_load(path.read_text(encoding="utf-8"))
-    fn(d)
-    path.write_text(yaml.safe_dump(d, allow_unicode=True), encoding="utf-8")
+    return make_scratch(tmp_path, "product/notice-period-vs-promise.yaml")
 
 
 def test_lint_rejects_unknown_groups_and_a_unit_other_than_the_features(scratch: Path):
     f = scratch / "product" / "notice-period-vs-promise.yaml"
-    _edit(f, lambda d: d["contradicts"].__setitem__(
+    edit_yaml(f, lambda d: d["contradicts"].__setitem__(
         "when", {"feature": "term.notice_days", "less_than": {"capture": "n", "unit": "einheit", "as": "months"}}))
     problems = lint(load_catalogue(scratch))
     joined = "\n".join(problems)
@@ -271,14 +259,14 @@ def test_lint_rejects_unknown_groups_and_a_unit_other_than_the_features(scratch:
 
 def test_lint_rejects_a_unit_capture_against_a_feature_without_unit(scratch: Path):
     f = scratch / "product" / "notice-period-vs-promise.yaml"
-    _edit(f, lambda d: d["contradicts"].__setitem__(
+    edit_yaml(f, lambda d: d["contradicts"].__setitem__(
         "when", {"feature": "email.mailboxes", "less_than": {"capture": "n", "unit": "unit", "as": "days"}}))
     assert any("email.mailboxes has no unit" in p for p in lint(load_catalogue(scratch)))
 
 
 def test_a_bad_capture_is_one_line_naming_file_and_key(scratch: Path):
     f = scratch / "product" / "notice-period-vs-promise.yaml"
-    _edit(f, lambda d: d["contradicts"]["when"]["less_than"].__setitem__("as", "tage"))
+    edit_yaml(f, lambda d: d["contradicts"]["when"]["less_than"].__setitem__("as", "tage"))
     with pytest.raises(CatalogueError) as e:
         load_catalogue(scratch)
     assert len(e.value.problems) == 1
@@ -293,7 +281,7 @@ def test_an_example_whose_unit_word_cannot_be_read_fails(scratch: Path):
     def widen(d):
         d["match"]["de"]["all"][1]["regex"] = d["match"]["de"]["all"][1]["regex"].replace(
             "(?P<unit>", "(?P<unit>Zyklen|")
-    _edit(f, widen)
+    edit_yaml(f, widen)
     cat = load_catalogue(scratch)
     rule = cat.by_id["notice-period-vs-promise"]
     ex = Example(text="Die Kündigungsfrist beträgt drei Zyklen.", profile={"term.notice_days": 14}, contradiction=True)
