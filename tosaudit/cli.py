@@ -8,6 +8,7 @@ on stderr, naming the file and the reason; ``--debug`` shows the traceback inste
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from pathlib import Path
 from typing import Callable, Sequence
@@ -43,14 +44,16 @@ def err(msg: str) -> None:
 # ---------------------------------------------------------------------------- check
 
 
+@functools.lru_cache(maxsize=1)
 def _sector_ids() -> str:
-    """The bundled sector ids for --help ("hosting, cloud, ..."), read from rules/sectors.yaml alone."""
+    """The bundled sector ids for --help ("hosting, cloud, ..."), read from rules/sectors.yaml alone
+    (once per process, with the catalogue's YAML loader: three sub-commands show it)."""
     try:
         import yaml
 
-        from tosaudit.catalogue import rules_dir
+        from tosaudit.catalogue import _LOADER, rules_dir
 
-        data = yaml.safe_load((rules_dir() / "sectors.yaml").read_text(encoding="utf-8"))
+        data = yaml.load((rules_dir() / "sectors.yaml").read_text(encoding="utf-8"), Loader=_LOADER)
         return ", ".join(str(s["id"]) for s in data["sectors"])
     except Exception:  # the help text must never fail; the option checks the id itself
         return "see rules/sectors.yaml"
