@@ -88,7 +88,7 @@ def unit_pairs(rule: Rule, catalogue: Catalogue) -> dict[str, str]:
         for _, ref in rule.contradicts.when.capture_refs():
             if ref.unit is not None:
                 out.setdefault(ref.unit, ref.capture)
-    for d in getattr(catalogue, "conflicts", None) or []:
+    for d in catalogue.conflicts:
         if d.differ is not None and d.differ.unit and ({rule.id, *rule.aliases} & {*d.first, *d.second}):
             out.setdefault(d.differ.unit, d.differ.capture)
     return out

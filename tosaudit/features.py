@@ -26,7 +26,7 @@ from typing import Any, Collection, Mapping
 
 import yaml
 
-from tosaudit.catalogue.schema import Capture, FeatureCond
+from tosaudit.catalogue.schema import Capture, FeatureCond, unknown_sector
 from tosaudit.errors import ProfileError
 from tosaudit.match import parse_number
 from tosaudit.models import FeatureDef, FeatureEvidence, FeatureScalar, FeatureValue, Profile
@@ -109,9 +109,7 @@ def parse_sector(raw: Any, sectors: Collection[str] | None) -> str | None:
     if s in ALL_SECTOR_WORDS:
         return None
     if sectors is not None and s not in sectors:
-        hint = difflib.get_close_matches(s, list(sectors), n=1)
-        raise ValueError(f"unknown sector {raw!r}" + (f" (did you mean {hint[0]!r}?)" if hint else "")
-                         + f"; use one of: {', '.join(sectors)}")
+        raise ValueError(unknown_sector(raw, list(sectors)))
     if not s.replace("-", "").isalnum():
         raise ValueError(f"unknown sector {raw!r}; a sector id is one word such as hosting or telecom")
     return s

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -13,7 +12,7 @@ import yaml
 from pydantic import ValidationError
 
 from tosaudit.catalogue.patterns import SharedPatterns
-from tosaudit.catalogue.schema import SECTOR_ALL, Decision, LegalTable, Norm, Rule, SectorDef, SectorTable
+from tosaudit.catalogue.schema import SECTOR_ALL, Decision, LegalTable, Norm, Rule, SectorDef, SectorTable, unknown_sector
 from tosaudit.errors import CatalogueError, SectorError
 from tosaudit.models import SEVERITY_ORDER, FeatureDef, LegalRef
 
@@ -117,9 +116,7 @@ class Catalogue:
         s = sector.strip().lower()
         if s == SECTOR_ALL or s in self.sectors:
             return s
-        hint = difflib.get_close_matches(s, list(self.sectors), n=1)
-        raise SectorError(f"{where}: unknown sector {sector!r}" + (f" (did you mean {hint[0]!r}?)" if hint else "")
-                          + f"; use one of: {', '.join([*self.sectors, SECTOR_ALL])} ({SECTOR_ALL} = every rule)")
+        raise SectorError(f"{where}: {unknown_sector(sector, [*self.sectors, SECTOR_ALL])} ({SECTOR_ALL} = every rule)")
 
     @staticmethod
     def split_by_sector(rules: Iterable[Rule], sector: str | None) -> tuple[list[Rule], list[Rule]]:

@@ -24,6 +24,7 @@ captured in named groups; a captured amount can be converted to the feature's un
 
 from __future__ import annotations
 
+import difflib
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -296,6 +297,13 @@ class Rule(Strict):
 
 #: the reserved sector id that means "every rule" (``--sector all``)
 SECTOR_ALL = "all"
+
+
+def unknown_sector(raw: str, ids: list[str]) -> str:
+    """"unknown sector 'webhosting' (did you mean 'hosting'?); use one of: hosting, ..." """
+    hint = difflib.get_close_matches(raw.strip().lower(), ids, n=1)
+    return (f"unknown sector {raw!r}" + (f" (did you mean {hint[0]!r}?)" if hint else "")
+            + f"; use one of: {', '.join(ids)}")
 
 
 class SectorDef(Strict):
